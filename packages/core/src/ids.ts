@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+
+/** Makes the identifiers of records Portico creates; injected so tests get stable ids. */
+export interface IdGenerator {
+  /** `GW-` followed by 8 upper-case hex digits, as the original. */
+  integrationId(): string;
+  /** `LOG-` followed by 8 upper-case hex digits, as the original. */
+  logId(): string;
+  /** The id of an outbound delivery; also its `webhook-id`, so it must be unique for good. */
+  deliveryId(): string;
+  /** The id of an inbound event whose sender gave none (schemes without `webhook-id`). */
+  eventId(): string;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex').toUpperCase();
+
+/**
+ * Random ids from `node:crypto`.
+ *
+ * @example
+ * ```ts
+ * randomIds.integrationId(); // 'GW-3F9A0C1B'
+ * ```
+ */
+export const randomIds: IdGenerator = {
+  integrationId: () => `GW-${hex(4)}`,
+  logId: () => `LOG-${hex(4)}`,
+  deliveryId: () => `msg_${randomBytes(16).toString('base64url')}`,
+  eventId: () => `evt_${randomBytes(16).toString('base64url')}`,
+};
+
+/**
+ * Counting ids, for tests that assert on them.
+ *
+ * @example
+ * ```ts
+ * const ids = sequentialIds();
+ * ids.integrationId(); // 'GW-00000001'
+ * ```
+ */
+export function sequentialIds(): IdGenerator {
+  let n = 0;
+  const next = () => (++n).toString(16).toUpperCase().padStart(8, '0');
+  return {
+    integrationId: () => `GW-${next()}`,
+    logId: () => `LOG-${next()}`,
+    deliveryId: () => `msg_${next()}`,
+    eventId: () => `evt_${next()}`,
+  };
+}

@@ -1,0 +1,127 @@
+import type { Clock } from '../clock';
+import { createFlushTimer } from '../flush-timer';
+import type { IdGenerator } from '../ids';
+import type { Logger } from '../logger';
+import { mask } from '../mask/mask';
+import type { LogDirection, LogStatus } from '../model';
+import type { LogEntry } from '../storage/records';
+import type { Storage } from '../storage/storage';
+
+/** What a caller logs; id, time and masking are the writer's. */
+export interface LogRecord {
+  intId: string;
+  direction: LogDirection;
+  event: string;
+  status: LogStatus;
+  /** Masked before it is buffered: secrets never reach the buffer's storage. */
+  payload?: unknown;
+  error?: string;
+}
+
+/** Batching and retention of the integration log. */
+export interface LogOptions {
+  /** Entries written in one storage call; a full batch is flushed at once. Default 500. */
+  batchSize?: number;
+  /** Longest an entry waits in memory before it is written. Default 1,000 ms. */
+  flushIntervalMs?: number;
+  /** Entries kept in memory while storage is slow or down; beyond it the oldest are dropped and counted. Default 10,000. */
+  maxBufferedEntries?: number;
+  /** Entries older than this are removed. Default 30 days. */
+  retentionMs?: number;
+  /** At most this many entries are kept. Default 100,000. */
+  maxEntries?: number;
+  /** How often retention runs. Default 1 minute. */
+  pruneIntervalMs?: number;
+}
+
+const EVENT_MAX_LENGTH = 200;
+const ERROR_MAX_LENGTH = 500;
+
+/** The batched, masked writer behind the integration log. */
+export interface LogWriter {
+  write(record: LogRecord): void;
+  /** Writes everything buffered, and applies retention when it is due. */
+  flush(): Promise<void>;
+  /** Entries dropped because the buffer was full. */
+  readonly dropped: number;
+}
+
+/**
+ * Creates the writer: entries are masked and timestamped on `write`, kept in a bounded buffer
+ * and written in batches off the request path.
+ */
+export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdGenerator; logger: Logger }, options: LogOptions = {}): LogWriter {
+  const { storage, clock, ids, logger } = deps;
+  const batchSize = options.batchSize ?? 500;
+  const maxBuffered = options.maxBufferedEntries ?? 10_000;
+  const retentionMs = options.retentionMs ?? 30 * 24 * 3_600_000;
+  const maxEntries = options.maxEntries ?? 100_000;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+
+  let buffer: LogEntry[] = [];
+  let dropped = 0;
+  let lastPruneAt = clock.now();
+  let running: Promise<void> = Promise.resolve();
+  const timer = createFlushTimer(() => flush(), options.flushIntervalMs ?? 1_000);
+
+  function dropOverflow() {
+    const excess = buffer.length - maxBuffered;
+    if (excess <= 0) return;
+    buffer.splice(0, excess);
+    if (dropped === 0 || Math.floor(dropped / 1_000) !== Math.floor((dropped + excess) / 1_000)) {
+      logger.warn('Integration log buffer full; oldest entries dropped', { dropped: dropped + excess });
+    }
+    dropped += excess;
+  }
+
+  async function writeBuffered(): Promise<void> {
+    while (buffer.length > 0) {
+      const batch = buffer.splice(0, batchSize);
+      try {
+        await storage.logs.append(batch);
+      } catch (error) {
+        buffer = batch.concat(buffer);
+        dropOverflow();
+        logger.error('Writing the integration log failed; entries stay buffered', { error, entries: buffer.length });
+        timer.schedule();
+        return;
+      }
+    }
+    const now = clock.now();
+    if (now - lastPruneAt < pruneIntervalMs) return;
+    lastPruneAt = now;
+    try {
+      await storage.logs.prune({ beforeMs: now - retentionMs, keepNewest: maxEntries });
+    } catch (error) {
+      logger.error('Log retention failed', { error });
+    }
+  }
+
+  function flush(): Promise<void> {
+    timer.cancel();
+    running = running.then(writeBuffered);
+    return running;
+  }
+
+  return {
+    write(record) {
+      buffer.push({
+        id: ids.logId(),
+        intId: record.intId,
+        direction: record.direction,
+        event: record.event.slice(0, EVENT_MAX_LENGTH),
+        status: record.status,
+        payload: record.payload === undefined ? null : mask(record.payload),
+        error: record.error ? String(mask(record.error)).slice(0, ERROR_MAX_LENGTH) : '',
+        loggedAt: clock.now(),
+      });
+      dropOverflow();
+      if (buffer.length >= batchSize) void flush();
+      else timer.schedule();
+    },
+    flush,
+    get dropped() {
+      return dropped;
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import type { Clock } from '../clock';
+import { assertRateLimitRule, type RateLimitDecision, type RateLimiter, type RateLimitRule } from './rate-limiter';
+
+/** Options of {@link memoryRateLimiter}. */
+export interface MemoryRateLimiterOptions {
+  /**
+   * Where time comes from. Defaults to a monotonic clock (`performance.now()`), so a step of
+   * the wall clock neither reopens nor freezes a window.
+   */
+  clock?: Clock;
+  /**
+   * Most keys tracked at once; past it the least recently used key is forgotten, history and
+   * all. A memory ceiling, so keep it above the number of keys active within one window.
+   * Default 100 000.
+   */
+  maxKeys?: number;
+}
+
+/** A {@link RateLimiter} that lives in this process. */
+export interface MemoryRateLimiter extends RateLimiter {
+  /** How many keys are tracked now; idle keys are dropped, so this follows recent traffic. */
+  readonly size: number;
+}
+
+const DEFAULT_MAX_KEYS = 100_000;
+/** Each call drops up to this many idle keys, more than the one it can add, so idle keys cannot pile up. */
+const SWEEP_PER_CALL = 2;
+/** A log starts this small and doubles as needed, so memory follows traffic rather than `limit`. */
+const INITIAL_CAPACITY = 8;
+
+const monotonicClock: Clock = { now: () => performance.now() };
+
+/**
+ * The newest admission times of one key, oldest first, in a ring buffer. It keeps as many as
+ * the largest limit the key was consumed with: enough to decide under any limit up to that one,
+ * so lowering and raising a key's limit stays exact.
+ */
+class AdmissionLog {
+  private times: Float64Array;
+  /** Index in `times` of the oldest kept admission. */
+  private start = 0;
+  size = 0;
+  maxLimit: number;
+  /** The window of the latest call, which decides when the key is idle. */
+  windowMs: number;
+
+  constructor(limit: number, windowMs: number) {
+    this.times = new Float64Array(Math.min(limit, INITIAL_CAPACITY));
+    this.maxLimit = limit;
+    this.windowMs = windowMs;
+  }
+
+  /** The `index`-th oldest kept admission; `index` must be below `size`. */
+  at(index: number): number {
+    return this.times[(this.start + index) % this.times.length]!;
+  }
+
+  newest(): number {
+    return this.at(this.size - 1);
+  }
+
+  /** How many kept admissions are later than `sinceMs`, by binary search over the sorted log. */
+  countAfter(sinceMs: number): number {
+    let low = 0;
+    let high = this.size;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.at(middle) > sinceMs) high = middle;
+      else low = middle + 1;
+    }
+    return this.size - low;
+  }
+
+  record(atMs: number): void {
+    if (this.size === this.times.length) {
+      if (this.size === this.maxLimit) {
+        this.times[this.start] = atMs;
+        this.start = (this.start + 1) % this.times.length;
+        return;
+      }
+      this.grow();
+    }
+    this.times[(this.start + this.size) % this.times.length] = atMs;
+    this.size++;
+  }
+
+  /** True when even the newest admission has left the window: forgetting the key changes nothing. */
+  isIdleAt(nowMs: number): boolean {
+    return nowMs - this.newest() >= this.windowMs;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(Math.min(this.maxLimit, this.times.length * 2));
+    for (let index = 0; index < this.size; index++) times[index] = this.at(index);
+    this.times = times;
+    this.start = 0;
+  }
+}
+
+function decide(log: AdmissionLog, clockMs: number, { limit, windowMs }: RateLimitRule): RateLimitDecision {
+  // A clock that steps back must not unsort the log: for this key, time stands still instead.
+  const nowMs = log.size === 0 ? clockMs : Math.max(clockMs, log.newest());
+  log.maxLimit = Math.max(log.maxLimit, limit);
+  log.windowMs = windowMs;
+  const inWindow = log.countAfter(nowMs - windowMs);
+  const allowed = inWindow < limit;
+  if (allowed) log.record(nowMs);
+  return {
+    allowed,
+    limit,
+    remaining: Math.max(0, limit - inWindow - (allowed ? 1 : 0)),
+    resetMs: Math.ceil(log.newest() + windowMs - nowMs),
+    // Refused means `limit` admissions are in the window: the next one is let in when the oldest of them leaves.
+    retryAfterMs: allowed ? 0 : Math.ceil(log.at(log.size - limit) + windowMs - nowMs),
+  };
+}
+
+/**
+ * A rate limiter for one process: an exact sliding log per key, so it never admits more than
+ * `limit` requests in any window of `windowMs`, even across the edge where fixed-window
+ * limiters let twice the limit through. Refused requests are not counted, so a sender that
+ * keeps retrying gets in as soon as the window allows. A key is forgotten once its newest
+ * admission is older than its window, and the least recently used one past `maxKeys`.
+ * Each decision is O(log limit) and allocation-light: memory is allocated only for a new key
+ * and when a busy key's log doubles.
+ * Several gateway instances need a shared limiter instead (`@portico/redis`).
+ *
+ * @example
+ * ```ts
+ * const limiter = memoryRateLimiter({ maxKeys: 10_000 });
+ * const decision = await limiter.consume('GW-3F9A0C1B', { limit: 60, windowMs: 60_000 });
+ * if (!decision.allowed) console.warn(`retry in ${decision.retryAfterMs} ms`);
+ * ```
+ */
+export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): MemoryRateLimiter {
+  const { clock = monotonicClock, maxKeys = DEFAULT_MAX_KEYS } = options;
+  if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
+    throw new RangeError(`maxKeys must be an integer >= 1, got ${maxKeys}.`);
+  }
+  // A Map iterates in insertion order: re-inserting a key on use keeps the least recently used first.
+  const logs = new Map<string, AdmissionLog>();
+
+  function sweep(nowMs: number): void {
+    let budget = SWEEP_PER_CALL;
+    for (const [key, log] of logs) {
+      if (budget-- === 0 || !log.isIdleAt(nowMs)) return;
+      logs.delete(key);
+    }
+  }
+
+  return {
+    get size() {
+      return logs.size;
+    },
+
+    async consume(key, rule) {
+      assertRateLimitRule(rule);
+      const nowMs = clock.now();
+      let log = logs.get(key);
+      if (log) logs.delete(key);
+      else log = new AdmissionLog(rule.limit, rule.windowMs);
+      sweep(nowMs);
+      if (logs.size >= maxKeys) {
+        const leastRecent = logs.keys().next();
+        if (!leastRecent.done) logs.delete(leastRecent.value);
+      }
+      logs.set(key, log);
+      return decide(log, nowMs, rule);
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import type {
+  IntegrationStatus,
+  IntegrationType,
+  LogDirection,
+  LogStatus,
+  SignatureScheme,
+} from '../model';
+
+/**
+ * An integration as a store keeps it. Secrets are sealed (see `sealSecret`) and the API key is
+ * kept only as its SHA-256; times are milliseconds since the epoch.
+ */
+export interface IntegrationRecord {
+  /** `GW-` + 8 upper-case hex digits. */
+  id: string;
+  name: string;
+  type: IntegrationType;
+  description: string;
+  endpointUrl: string | null;
+  /** Custom outbound headers for display: values of sensitive names are masked. */
+  headers: Record<string, string>;
+  /** The custom outbound headers with their real values, sealed; null when there are none. */
+  sealedHeaders: string | null;
+  status: IntegrationStatus;
+  /** Requests admitted per minute. */
+  rateLimit: number;
+  /** Null when the integration has no signing secret. */
+  signatureScheme: SignatureScheme | null;
+  /** The webhook signing secret, sealed; null when there is none. */
+  sealedSecret: string | null;
+  /** Hex SHA-256 of the current API key. Unique across all integrations. */
+  keyHash: string;
+  /** The first characters of the current key, so operators can recognise it. */
+  keyPrefix: string;
+  /** Hex SHA-256 of the key replaced by the last rotation, still valid until `previousKeyExpiresAt`. */
+  previousKeyHash: string | null;
+  previousKeyExpiresAt: number | null;
+  /** Set when outbound deliveries keep failing. */
+  failing: boolean;
+  createdBy: string;
+  createdAt: number;
+  updatedBy: string | null;
+  updatedAt: number | null;
+  /** Optimistic concurrency: starts at 1, increases by one on every update. */
+  version: number;
+}
+
+/** The fields of an {@link IntegrationRecord} an update may change. */
+export type IntegrationChanges = Partial<Omit<IntegrationRecord, 'id' | 'createdAt' | 'createdBy' | 'version'>>;
+
+/** Filters and page of an integration listing, oldest first. */
+export interface IntegrationQuery {
+  type?: IntegrationType;
+  status?: IntegrationStatus;
+  /** Only integrations whose status is not `INACTIVE`. */
+  enabledOnly?: boolean;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
+  /** Page size. */
+  limit: number;
+}
+
+/** A page of results and the cursor of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  /** How many records match the filters, over all pages. */
+  total: number;
+  nextCursor: string | null;
+}
+
+/** Counts of integrations, kept by the store so stats need no scan of the records. */
+export interface IntegrationCounts {
+  total: number;
+  byType: Partial<Record<IntegrationType, number>>;
+  byStatus: Partial<Record<IntegrationStatus, number>>;
+}
+
+/** One integration log entry; `payload` is already masked when it reaches a store. */
+export interface LogEntry {
+  /** `LOG-` + 8 upper-case hex digits. */
+  id: string;
+  /** The integration it is about (may no longer exist). */
+  intId: string;
+  direction: LogDirection;
+  event: string;
+  status: LogStatus;
+  /** Masked JSON value, or null. */
+  payload: unknown;
+  /** Empty when none. */
+  error: string;
+  loggedAt: number;
+}
+
+/** Filters and page of a log query, newest first (by `loggedAt`, then by order of writing). */
+export interface LogQuery {
+  intId?: string;
+  direction?: LogDirection;
+  status?: LogStatus;
+  /** Inclusive lower bound on `loggedAt`, in epoch milliseconds. */
+  sinceMs?: number;
+  /** Exclusive upper bound on `loggedAt`, in epoch milliseconds. */
+  untilMs?: number;
+  cursor?: string;
+  /** 1..500. */
+  limit: number;
+}
+
+/** What log retention removes: entries older than `beforeMs`, and all but the newest `keepNewest`. */
+export interface LogPrune {
+  beforeMs?: number;
+  keepNewest?: number;
+}
+
+/** The granularity of a usage counter row. `total` has `startMs` 0 and covers all time. */
+export type UsageGranularity = 'minute' | 'hour' | 'total';
+
+/** Counts to add to one usage row. */
+export interface UsageDelta {
+  intId: string;
+  granularity: UsageGranularity;
+  /** Start of the bucket in epoch milliseconds (0 for `total`). */
+  startMs: number;
+  success: number;
+  error: number;
+  rateLimited: number;
+  /** Time of the latest request counted; the row keeps the maximum. */
+  lastAtMs: number;
+}
+
+/** The counters of one usage row. */
+export interface UsageCounts {
+  success: number;
+  error: number;
+  rateLimited: number;
+  /** Latest request counted, or null when none. */
+  lastAtMs: number | null;
+}
+
+/** One usage bucket of a series. */
+export interface UsageBucket extends UsageCounts {
+  startMs: number;
+}
+
+/** Outcome of one delivery attempt. */
+export interface DeliveryAttempt {
+  /** When the attempt started, epoch milliseconds. */
+  at: number;
+  /** HTTP status answered, or null when no answer came. */
+  statusCode: number | null;
+  /** Why it failed; empty on success. */
+  error: string;
+  durationMs: number;
+}
+
+/** State of an outbound delivery. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** An outbound notification in the outbox. */
+export interface DeliveryRecord {
+  /** Also sent as `webhook-id`, stable across retries so receivers can de-duplicate. */
+  id: string;
+  intId: string;
+  event: string;
+  /** The exact JSON body, so every attempt sends and signs the same bytes. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: DeliveryAttempt[];
+  /** When the next attempt is due (epoch ms); null once delivered or failed. */
+  nextAttemptAt: number | null;
+  /** The dispatcher holding the delivery, or null. */
+  leaseOwner: string | null;
+  /** When the lease lapses (epoch ms), or null. */
+  leaseExpiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What to claim from the outbox. */
+export interface OutboxClaim {
+  /** Who claims: a stable id of one dispatcher. */
+  owner: string;
+  nowMs: number;
+  /** How long the claim holds before another dispatcher may take the delivery. */
+  leaseMs: number;
+  /** Most deliveries to claim at once. */
+  limit: number;
+}
+
+/** The result of an attempt, written back by the lease holder. */
+export interface DeliverySettlement {
+  status: DeliveryStatus;
+  attempts: DeliveryAttempt[];
+  nextAttemptAt: number | null;
+  updatedAt: number;
+}
+
+/** Filters and page of an outbox listing, newest first. */
+export interface DeliveryQuery {
+  intId?: string;
+  status?: DeliveryStatus;
+  cursor?: string;
+  limit: number;
+}

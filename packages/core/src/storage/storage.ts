@@ -1,0 +1,108 @@
+import type {
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliverySettlement,
+  IntegrationChanges,
+  IntegrationCounts,
+  IntegrationQuery,
+  IntegrationRecord,
+  LogEntry,
+  LogPrune,
+  LogQuery,
+  OutboxClaim,
+  Page,
+  UsageBucket,
+  UsageCounts,
+  UsageDelta,
+  UsageGranularity,
+} from './records';
+
+/** Integrations, with a unique index on key hashes and optimistic versioning. */
+export interface IntegrationStore {
+  /**
+   * Inserts a record (its `version` is 1). Returns false, writing nothing, when the id or its
+   * key hash is already taken, so the caller can retry with fresh ones.
+   */
+  insert(record: IntegrationRecord): Promise<boolean>;
+  get(id: string): Promise<IntegrationRecord | null>;
+  /**
+   * The integration whose current key hash is `keyHash`, or whose previous key hash is
+   * `keyHash` and has not expired at `nowMs`. Served from an index, never a scan.
+   */
+  getByKeyHash(keyHash: string, nowMs: number): Promise<IntegrationRecord | null>;
+  /** Oldest first (by `createdAt`, then `id`). */
+  list(query: IntegrationQuery): Promise<Page<IntegrationRecord>>;
+  /**
+   * Applies `changes` if the stored version is `expectedVersion`, and returns the new record
+   * with `version + 1`; returns null when the id is unknown or the version moved on.
+   */
+  update(id: string, expectedVersion: number, changes: IntegrationChanges): Promise<IntegrationRecord | null>;
+  /** Removes the integration and its usage counters (its log entries stay). False if unknown. */
+  remove(id: string): Promise<boolean>;
+  counts(): Promise<IntegrationCounts>;
+}
+
+/** The integration log. */
+export interface LogStore {
+  /** Appends entries in one write (a transaction where the engine has them). */
+  append(entries: LogEntry[]): Promise<void>;
+  /** Newest first: by `loggedAt` descending, then by order of writing, descending. */
+  query(query: LogQuery): Promise<Page<LogEntry>>;
+  count(): Promise<number>;
+  /** Applies retention; returns how many entries were removed. */
+  prune(prune: LogPrune): Promise<number>;
+}
+
+/** Usage counters per integration, per minute, per hour and in total. */
+export interface UsageStore {
+  /** Adds each delta to its row, creating it as needed; each row is updated atomically. */
+  add(deltas: UsageDelta[]): Promise<void>;
+  /** Rows of one integration and granularity with `fromMs <= startMs < toMs`, ascending. */
+  buckets(intId: string, granularity: Exclude<UsageGranularity, 'total'>, fromMs: number, toMs: number): Promise<UsageBucket[]>;
+  /** The `total` row of one integration; zeros when it has none. */
+  totals(intId: string): Promise<UsageCounts>;
+  /** The sum of every integration's `total` row. */
+  summary(): Promise<UsageCounts>;
+  /** Removes rows of `granularity` that start before `beforeMs`; returns how many. */
+  prune(granularity: Exclude<UsageGranularity, 'total'>, beforeMs: number): Promise<number>;
+}
+
+/** Memory of message ids already accepted, to refuse replays. */
+export interface ReplayStore {
+  /**
+   * Records `id` in `scope` for `ttlMs`. Returns true when it was not recorded (or had expired),
+   * false when it is a replay. Atomic: of two concurrent calls with one id, one gets true.
+   */
+  remember(scope: string, id: string, ttlMs: number, nowMs: number): Promise<boolean>;
+}
+
+/** The outbox of outbound deliveries. */
+export interface OutboxStore {
+  /** Stores a new delivery; it may arrive already leased by the dispatcher that will try it first. */
+  enqueue(record: DeliveryRecord): Promise<void>;
+  /**
+   * Leases up to `limit` pending deliveries that are due and not leased (or whose lease lapsed),
+   * soonest due first. Two concurrent claims never return the same delivery.
+   */
+  claim(claim: OutboxClaim): Promise<DeliveryRecord[]>;
+  /** Writes an attempt's result and releases the lease; false (writing nothing) if `owner` lost it. */
+  settle(id: string, owner: string, settlement: DeliverySettlement): Promise<boolean>;
+  get(id: string): Promise<DeliveryRecord | null>;
+  /** Newest first (by `createdAt`, then `id`). */
+  list(query: DeliveryQuery): Promise<Page<DeliveryRecord>>;
+}
+
+/**
+ * Everything Portico persists. `memoryStorage()` keeps it in process; `@portico/sqlite` and
+ * `@portico/postgres` keep it on disk. Every implementation passes `runStorageSuite` from
+ * `@portico/testing`.
+ */
+export interface Storage {
+  integrations: IntegrationStore;
+  logs: LogStore;
+  usage: UsageStore;
+  replay: ReplayStore;
+  outbox: OutboxStore;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}

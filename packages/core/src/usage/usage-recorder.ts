@@ -1,0 +1,109 @@
+import type { Clock } from '../clock';
+import { createFlushTimer } from '../flush-timer';
+import type { Logger } from '../logger';
+import type { UsageDelta, UsageGranularity } from '../storage/records';
+import type { Storage } from '../storage/storage';
+
+/** How a counted request ended. */
+export type UsageOutcome = 'success' | 'error' | 'rate_limited';
+
+/** Batching and retention of usage counters. */
+export interface UsageOptions {
+  /** Longest a count waits in memory before it is written. Default 1,000 ms. */
+  flushIntervalMs?: number;
+  /** Per-minute rows older than this are removed. Default 7 days. */
+  minuteRetentionMs?: number;
+  /** Per-hour rows older than this are removed. Default 400 days. */
+  hourRetentionMs?: number;
+  /** How often retention runs. Default 1 hour. */
+  pruneIntervalMs?: number;
+}
+
+/** Counts requests per integration in memory and adds them to storage in batches. */
+export interface UsageRecorder {
+  record(intId: string, outcome: UsageOutcome, atMs: number): void;
+  flush(): Promise<void>;
+}
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+const bucketSizes: Record<UsageGranularity, number> = { minute: MINUTE_MS, hour: HOUR_MS, total: 0 };
+
+/**
+ * Creates the recorder. Counts for one row are summed in memory, so a burst of a thousand
+ * webhooks costs three row updates at flush time, not three thousand.
+ */
+export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logger: Logger }, options: UsageOptions = {}): UsageRecorder {
+  const { storage, clock, logger } = deps;
+  const minuteRetentionMs = options.minuteRetentionMs ?? 7 * DAY_MS;
+  const hourRetentionMs = options.hourRetentionMs ?? 400 * DAY_MS;
+  const pruneIntervalMs = options.pruneIntervalMs ?? HOUR_MS;
+  let pending = new Map<string, UsageDelta>();
+  let lastPruneAt = clock.now();
+  let running: Promise<void> = Promise.resolve();
+  const timer = createFlushTimer(() => flush(), options.flushIntervalMs ?? 1_000);
+
+  function add(delta: UsageDelta) {
+    const key = `${delta.intId}\u0000${delta.granularity}\u0000${delta.startMs}`;
+    const row = pending.get(key);
+    if (!row) {
+      pending.set(key, delta);
+      return;
+    }
+    row.success += delta.success;
+    row.error += delta.error;
+    row.rateLimited += delta.rateLimited;
+    row.lastAtMs = Math.max(row.lastAtMs, delta.lastAtMs);
+  }
+
+  async function writePending(): Promise<void> {
+    if (pending.size > 0) {
+      const rows = [...pending.values()];
+      pending = new Map();
+      try {
+        await storage.usage.add(rows);
+      } catch (error) {
+        for (const row of rows) add(row);
+        logger.error('Writing usage counters failed; counts stay buffered', { error, rows: rows.length });
+        timer.schedule();
+        return;
+      }
+    }
+    const now = clock.now();
+    if (now - lastPruneAt < pruneIntervalMs) return;
+    lastPruneAt = now;
+    try {
+      await storage.usage.prune('minute', now - minuteRetentionMs);
+      await storage.usage.prune('hour', now - hourRetentionMs);
+    } catch (error) {
+      logger.error('Usage retention failed', { error });
+    }
+  }
+
+  function flush(): Promise<void> {
+    timer.cancel();
+    running = running.then(writePending);
+    return running;
+  }
+
+  return {
+    record(intId, outcome, atMs) {
+      for (const granularity of ['minute', 'hour', 'total'] as const) {
+        const size = bucketSizes[granularity];
+        add({
+          intId,
+          granularity,
+          startMs: size === 0 ? 0 : atMs - (atMs % size),
+          success: outcome === 'success' ? 1 : 0,
+          error: outcome === 'error' ? 1 : 0,
+          rateLimited: outcome === 'rate_limited' ? 1 : 0,
+          lastAtMs: atMs,
+        });
+      }
+      timer.schedule();
+    },
+    flush,
+  };
+}
