@@ -1,0 +1,2 @@
+export * from './rate-limiter-suite';
+export * from './storage-suite';

@@ -1,0 +1,4 @@
+import { memoryStorage } from '@portico/core';
+import { runStorageSuite } from '../src/storage-suite';
+
+runStorageSuite('memoryStorage', () => memoryStorage());
