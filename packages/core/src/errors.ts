@@ -15,6 +15,7 @@ export const errorStatus = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 503,
+  BODY_ALREADY_CONSUMED: 503,
 } as const;
 
 /** A typed error code; see {@link errorStatus} for the status of each. */
@@ -76,6 +77,7 @@ const titles: Record<PorticoErrorCode, string> = {
   RATE_LIMITED: 'Rate limit exceeded',
   INTERNAL: 'Internal error',
   UPSTREAM_UNAVAILABLE: 'Upstream unavailable',
+  BODY_ALREADY_CONSUMED: 'Request body already consumed',
 };
 
 /**

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock';
-import { generateKeyRing, type KeyRing } from './crypto/key-ring';
+import { assertKeyRing, generateKeyRing, type KeyRing } from './crypto/key-ring';
 import { randomIds, type IdGenerator } from './ids';
 import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound/inbound-event';
 import { createWebhookReceiver } from './inbound/receive-webhook';
@@ -108,9 +108,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? consoleLogger;
   const rateLimiter = options.rateLimiter ?? memoryRateLimiter({ clock });
   const keyRing = options.keyRing ?? generateKeyRing();
-  if (!options.keyRing) {
-    logger.warn('No keyRing given: secrets are sealed with a key that dies with this process.');
-  }
+  if (options.keyRing) assertKeyRing(options.keyRing);
+  else logger.warn('No keyRing given: secrets are sealed with a key that dies with this process.');
   const log = createLogWriter({ storage, clock, ids, logger }, options.logs);
   const usage = createUsageRecorder({ storage, clock, logger }, options.usage);
   const handlers = new Set<InboundEventHandler>();
