@@ -1,2 +1,3 @@
 export * from './rate-limiter-suite';
 export * from './storage-suite';
+export * from './adapter-suite';

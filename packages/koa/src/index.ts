@@ -1,0 +1,1 @@
+export { createKoaRouter } from './koa-router';
