@@ -1,0 +1,27 @@
+// @ts-check
+// A complete Portico gateway on Express 5: copy it, then swap the bearer tokens for your own
+// authentication and the in-memory storage for @portico/sqlite or @portico/postgres.
+import express from 'express';
+import { createExpressRouter } from '@portico/express';
+import { exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
+
+const say = (/** @type {string} */ line) => console.log(line);
+const config = loadConfig(process.env, say);
+const gateway = exampleGateway(config, say);
+
+const app = express();
+// Portico goes before any body parser: signatures are checked over the raw bytes.
+app.use(createExpressRouter(gateway, { authenticate: config.authenticate }));
+app.use(express.json());
+app.get('/', (_request, response) => {
+  response.json({ service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' });
+});
+
+const server = app.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host}:${port}/api/gateway`;
+  say(`Portico listening on ${base}`);
+  say(`API docs: ${base}/docs`);
+});
+stopGracefully(server, gateway);

@@ -1,0 +1,26 @@
+// @ts-check
+// A complete Portico gateway on Koa 3: copy it, then swap the bearer tokens for your own
+// authentication and the in-memory storage for @portico/sqlite or @portico/postgres.
+import Koa from 'koa';
+import { createKoaRouter } from '@portico/koa';
+import { exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
+
+const say = (/** @type {string} */ line) => console.log(line);
+const config = loadConfig(process.env, say);
+const gateway = exampleGateway(config, say);
+
+const app = new Koa();
+const portico = createKoaRouter(gateway, { authenticate: config.authenticate });
+app.use(portico.routes()).use(portico.allowedMethods());
+app.use((ctx) => {
+  if (ctx.path === '/') ctx.body = { service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' };
+});
+
+const server = app.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host}:${port}/api/gateway`;
+  say(`Portico listening on ${base}`);
+  say(`API docs: ${base}/docs`);
+});
+stopGracefully(server, gateway);

@@ -1,0 +1,3 @@
+import { describeSmoke } from '@portico-examples/shared/smoke';
+
+describeSmoke(new URL('../server.mjs', import.meta.url));

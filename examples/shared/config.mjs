@@ -1,0 +1,93 @@
+// @ts-check
+// Configuration of the example servers, from the environment. Copy it into your own service and
+// replace the bearer tokens with your own authentication.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createGateway, digestsEqual, keyRingFromBase64 } from '@portico/core';
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {(line: string) => void} say where start-up messages go
+ */
+export function loadConfig(env, say) {
+  const dataDir = resolve(env.PORTICO_DATA_DIR ?? 'data');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  let masterKey = env.PORTICO_MASTER_KEY;
+  if (!masterKey) {
+    // A key kept next to the data it protects is better than none, but not good: say so.
+    const file = join(dataDir, 'master.key');
+    if (!existsSync(file)) {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+      chmodSync(file, 0o600);
+    }
+    masterKey = readFileSync(file, 'utf8').trim();
+    say(`warning: PORTICO_MASTER_KEY is not set; using the key kept in ${file}. Set it from a secret store in production.`);
+  }
+
+  let adminToken = env.PORTICO_ADMIN_TOKEN;
+  if (!adminToken) {
+    adminToken = randomBytes(24).toString('base64url');
+    say(`PORTICO_ADMIN_TOKEN is not set; this run's admin token (shown once): ${adminToken}`);
+  }
+
+  return {
+    port: Number(env.PORT ?? 8080),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir,
+    keyRing: keyRingFromBase64(masterKey),
+    authenticate: bearerAuthenticator({ ADMIN: adminToken, PM: env.PORTICO_PM_TOKEN }),
+  };
+}
+
+/**
+ * Maps `Authorization: Bearer <token>` to a role, comparing digests in constant time.
+ * @param {Record<string, string | undefined>} tokens role → token
+ */
+export function bearerAuthenticator(tokens) {
+  const digest = (/** @type {string} */ text) => createHash('sha256').update(text).digest();
+  const known = Object.entries(tokens)
+    .filter((entry) => entry[1])
+    .map(([role, token]) => ({ role, digest: digest(/** @type {string} */ (token)) }));
+  /** @param {{ headers: Record<string, string | string[] | undefined> }} request */
+  return (request) => {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    if (!token) return null;
+    const presented = digest(token);
+    const match = known.find((entry) => digestsEqual(entry.digest, presented));
+    return match ? { id: match.role.toLowerCase(), roles: [match.role] } : null;
+  };
+}
+
+/**
+ * The gateway of the examples. @param {ReturnType<typeof loadConfig>} config
+ * @param {(line: string) => void} say
+ */
+export function exampleGateway(config, say) {
+  const gateway = createGateway({ keyRing: config.keyRing });
+  gateway.on('event', (event) => {
+    say(`event ${event.id} from ${event.intId}: ${event.event}${event.test ? ' (test)' : ''}`);
+  });
+  return gateway;
+}
+
+/**
+ * Closes the server and flushes the gateway on SIGINT / SIGTERM.
+ * @param {import('node:http').Server} server
+ * @param {{ stop(): Promise<void> }} gateway
+ */
+export function stopGracefully(server, gateway) {
+  const stop = () => {
+    server.close(() => {
+      gateway.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,113 @@
+// @ts-check
+// The smoke test both example servers pass: start the server as a user would, then walk the main
+// flow over HTTP.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ADMIN = 'smoke-admin-token';
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/**
+ * Starts `server` with PORT=0 and resolves with its base URL once it says where it listens.
+ * @param {URL} server
+ * @param {Record<string, string>} env
+ */
+export function startExample(server, env) {
+  const child = spawn(process.execPath, [fileURLToPath(server)], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    const read = (/** @type {Buffer} */ chunk) => {
+      output += chunk.toString();
+      const found = /Portico listening on (http:\/\/\S+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  return { url: /** @type {Promise<string>} */ (url), stop, output: () => output };
+}
+
+/**
+ * Registers the smoke suite of one example server.
+ * @param {URL} server
+ */
+export function describeSmoke(server) {
+  describe(`example ${fileURLToPath(server)}`, () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'portico-example-'));
+    const example = startExample(server, { PORTICO_ADMIN_TOKEN: ADMIN, PORTICO_DATA_DIR: dataDir });
+    /** @type {string} */
+    let base;
+    const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+    beforeAll(async () => {
+      base = await example.url;
+    });
+    afterAll(async () => {
+      expect(await example.stop()).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('walks the main flow: register, receive a signed webhook, read the masked log and the stats', async () => {
+      const created = await fetch(`${base}/integrations`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name: 'Zabbix', type: 'MONITORING', secret: SECRET }),
+      });
+      expect(created.status).toBe(201);
+      const integration = await created.json();
+      expect(integration).toMatchObject({ name: 'Zabbix', signature_scheme: 'standard', has_secret: true });
+
+      const body = JSON.stringify({ event: 'ALERT_RAISED', data: { host: 'db-1', password: 'hunter2' } });
+      const signature = new Webhook(SECRET).sign('msg_smoke_1', new Date(), body);
+      const received = await fetch(`${base}/webhook`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': integration.api_key,
+          'content-type': 'application/json',
+          'webhook-id': 'msg_smoke_1',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+      });
+      expect(received.status).toBe(202);
+      expect(await received.json()).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: integration.int_id });
+
+      const logs = await (await fetch(`${base}/logs?int_id=${integration.int_id}&direction=IN`, { headers: admin })).json();
+      expect(logs.logs[0]).toMatchObject({ event: 'WEBHOOK_ALERT_RAISED', status: 'OK', payload: { data: { password: '***' } } });
+      expect(JSON.stringify(logs)).not.toContain('hunter2');
+
+      const stats = await (await fetch(`${base}/stats`, { headers: admin })).json();
+      expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
+      expect(example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
+    });
+
+    it('serves the docs page and refuses an anonymous admin call', async () => {
+      const docs = await fetch(`${base}/docs`);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+      const anonymous = await fetch(`${base}/stats`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    });
+  });
+}
