@@ -5,6 +5,7 @@ export * from './model';
 export * from './storage/records';
 export * from './storage/storage';
 export * from './storage/memory-storage';
+export * from './storage/cursor';
 export * from './rate-limit/rate-limiter';
 export * from './rate-limit/memory-rate-limiter';
 export * from './logger';

@@ -66,6 +66,26 @@ export function memoryOutboxStore(): OutboxStore {
       return stored === undefined ? null : structuredClone(stored);
     },
 
+    async requeue(id, nowMs) {
+      const stored = byId.get(id);
+      if (stored === undefined || stored.status !== 'failed') return null;
+      Object.assign(stored, { status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs, leaseOwner: null, leaseExpiresAt: null });
+      pending.add(stored);
+      return structuredClone(stored);
+    },
+
+    async prune(beforeMs) {
+      let removed = 0;
+      for (let i = ordered.length - 1; i >= 0; i--) {
+        const delivery = ordered[i] as DeliveryRecord;
+        if (delivery.status === 'pending' || delivery.updatedAt >= beforeMs) continue;
+        ordered.splice(i, 1);
+        byId.delete(delivery.id);
+        removed++;
+      }
+      return removed;
+    },
+
     async list(query) {
       const page = readPage({
         items: ordered,

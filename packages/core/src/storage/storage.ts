@@ -90,6 +90,13 @@ export interface OutboxStore {
   get(id: string): Promise<DeliveryRecord | null>;
   /** Newest first (by `createdAt`, then `id`). */
   list(query: DeliveryQuery): Promise<Page<DeliveryRecord>>;
+  /**
+   * Makes a `failed` delivery `pending` again, due at `nowMs`, keeping its attempts; returns the
+   * new record, or null when the id is unknown or the delivery is not `failed`.
+   */
+  requeue(id: string, nowMs: number): Promise<DeliveryRecord | null>;
+  /** Removes `delivered` and `failed` deliveries last updated before `beforeMs`; returns how many. */
+  prune(beforeMs: number): Promise<number>;
 }
 
 /**

@@ -180,6 +180,44 @@ export function outboxStoreTests(storage: () => Storage): void {
       expect((await store().get(delivery.id))?.attempts).toEqual(delivered(T0 + 1).attempts);
     });
 
+    describe('requeue', () => {
+      it('makes a failed delivery pending and due again, keeping its attempts', async () => {
+        const attempts = [{ at: T0, statusCode: 500, error: 'HTTP 500', durationMs: 9 }];
+        const failed = makeDeliveryRecord({ status: 'failed', attempts, nextAttemptAt: null });
+        await store().enqueue(failed);
+        const requeued = await store().requeue(failed.id, T0 + MINUTE_MS);
+        expect(requeued).toEqual({ ...failed, status: 'pending', nextAttemptAt: T0 + MINUTE_MS, updatedAt: T0 + MINUTE_MS });
+        expect(await claim('dispatcher-a', T0 + MINUTE_MS)).toEqual([
+          { ...requeued, leaseOwner: 'dispatcher-a', leaseExpiresAt: T0 + MINUTE_MS + LEASE_MS },
+        ]);
+      });
+
+      it('refuses an unknown id and a delivery that is not failed', async () => {
+        const pending = makeDeliveryRecord();
+        const done = makeDeliveryRecord({ status: 'delivered', nextAttemptAt: null });
+        await enqueueAll([pending, done]);
+        expect(await store().requeue(makeDeliveryRecord().id, T0)).toBeNull();
+        expect(await store().requeue(pending.id, T0)).toBeNull();
+        expect(await store().requeue(done.id, T0)).toBeNull();
+        expect(await store().get(done.id)).toEqual(done);
+      });
+    });
+
+    it('prunes settled deliveries updated before a time, never pending ones', async () => {
+      const old = { status: 'delivered' as const, nextAttemptAt: null, updatedAt: T0 - MINUTE_MS };
+      const deliveries = [
+        makeDeliveryRecord(old),
+        makeDeliveryRecord({ ...old, status: 'failed' }),
+        makeDeliveryRecord({ updatedAt: T0 - MINUTE_MS }),
+        makeDeliveryRecord({ status: 'delivered', nextAttemptAt: null, updatedAt: T0 }),
+      ];
+      await enqueueAll(deliveries);
+      expect(await store().prune(T0)).toBe(2);
+      const { items } = await readAllPages((cursor) => store().list({ cursor, limit: 10 }));
+      expect(sortedIds(items)).toEqual(sortedIds(deliveries.slice(2)));
+      expect(await store().get(deliveries[0]!.id)).toBeNull();
+    });
+
     describe('list', () => {
       it('lists newest first by createdAt, then id, across pages exactly once', async () => {
         const deliveries = [2, 0, 1, 2, 0, 2, 3].map((offset) => makeDeliveryRecord({ createdAt: T0 + offset }));
