@@ -1,11 +1,5 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-});
+// ESM only: the suites import Vitest, which cannot be required.
+export default defineConfig(packageBuild({ format: ['esm'] }));
