@@ -9,4 +9,7 @@ export const sourceAliases: Record<string, string> = {
   '@portico/testing': fileURLToPath(new URL('./packages/testing/src/index.ts', import.meta.url)),
   '@portico/express': fileURLToPath(new URL('./packages/express/src/index.ts', import.meta.url)),
   '@portico/koa': fileURLToPath(new URL('./packages/koa/src/index.ts', import.meta.url)),
+  '@portico/sqlite': fileURLToPath(new URL('./packages/sqlite/src/index.ts', import.meta.url)),
+  '@portico/postgres': fileURLToPath(new URL('./packages/postgres/src/index.ts', import.meta.url)),
+  '@portico/redis': fileURLToPath(new URL('./packages/redis/src/index.ts', import.meta.url)),
 };

@@ -37,7 +37,7 @@ export interface StorageSuiteOptions {
  * import { runStorageSuite } from '@portico/testing';
  * import { sqliteStorage } from '@portico/sqlite';
  *
- * runStorageSuite('sqliteStorage', () => sqliteStorage({ path: ':memory:' }));
+ * runStorageSuite('sqliteStorage', () => sqliteStorage({ filename: ':memory:' }));
  * ```
  */
 export function runStorageSuite(

@@ -1,0 +1,1 @@
+export { postgresStorage, type PostgresConnection, type PostgresStorage, type PostgresStorageOptions } from './postgres-storage';

@@ -1,0 +1,90 @@
+import { makeIntegrationRecord } from '@portico/testing';
+import { Pool } from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStorage } from '../src/index';
+import { LATEST_VERSION } from '../src/migrations';
+import { describeWithPostgres, dropSchema, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
+
+const INSTANCES = 8;
+
+describe('postgresStorage schema names', () => {
+  it.each(['Portico', '1portico', 'portico-test', 'portico.test', 'x"; DROP SCHEMA public; --', '', 'p'.repeat(64)])(
+    'refuses %j before connecting anywhere',
+    (schema) => {
+      expect(() => postgresStorage({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }, { schema })).toThrow(TypeError);
+    },
+  );
+});
+
+describeWithPostgres('postgresStorage migrations', () => {
+  let pool: Pool;
+  const schemas: string[] = [];
+  const freshSchema = () => {
+    const schema = throwawaySchema();
+    schemas.push(schema);
+    return schema;
+  };
+  const versionsOf = async (schema: string) =>
+    (await pool.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)).rows.map((row) => row.version);
+
+  beforeAll(() => {
+    pool = new Pool({ connectionString: TEST_PG_URL });
+  });
+
+  afterEach(async () => {
+    for (const schema of schemas.splice(0)) await dropSchema(pool, schema);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it(`migrates a fresh schema exactly once when ${INSTANCES} instances open it at the same moment`, async () => {
+    const schema = freshSchema();
+    // Each instance on its own pool, as separate processes would be.
+    const instances = Array.from({ length: INSTANCES }, () => postgresStorage({ connectionString: TEST_PG_URL }, { schema }));
+    try {
+      await Promise.all(instances.map((instance) => instance.ready()));
+      expect(await versionsOf(schema)).toEqual(Array.from({ length: LATEST_VERSION }, (_, index) => index + 1));
+      expect(await tablesOf(pool, schema)).toHaveLength(7);
+
+      const record = makeIntegrationRecord();
+      expect(await instances[0]?.integrations.insert(record)).toBe(true);
+      for (const instance of instances) expect(await instance.integrations.get(record.id)).toEqual(record);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
+  });
+
+  it('migrates on first use without an explicit ready()', async () => {
+    const schema = freshSchema();
+    const storage = postgresStorage({ pool }, { schema });
+    expect(await storage.logs.count()).toBe(0);
+    expect(await versionsOf(schema)).toHaveLength(LATEST_VERSION);
+  });
+
+  it('keeps the data and the recorded versions of a schema already migrated', async () => {
+    const schema = freshSchema();
+    const record = makeIntegrationRecord();
+    await postgresStorage({ pool }, { schema }).integrations.insert(record);
+    const reopened = postgresStorage({ pool }, { schema });
+    await reopened.ready();
+    expect(await reopened.integrations.get(record.id)).toEqual(record);
+    expect(await versionsOf(schema)).toHaveLength(LATEST_VERSION);
+  });
+
+  it('keeps the tables of each schema apart', async () => {
+    const [left, right] = [freshSchema(), freshSchema()];
+    const record = makeIntegrationRecord();
+    await postgresStorage({ pool }, { schema: left }).integrations.insert(record);
+    expect(await postgresStorage({ pool }, { schema: right }).integrations.get(record.id)).toBeNull();
+  });
+
+  it('uses a schema an operator created beforehand', async () => {
+    const schema = freshSchema();
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    const storage = postgresStorage({ pool }, { schema });
+    await storage.ready();
+    expect(await tablesOf(pool, schema)).toHaveLength(7);
+  });
+});

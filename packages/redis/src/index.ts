@@ -1,0 +1,1 @@
+export { redisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';

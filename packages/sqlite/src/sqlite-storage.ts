@@ -1,0 +1,57 @@
+import type { Storage } from '@portico/core';
+import { sqliteIntegrationStore } from './integration-store';
+import { sqliteLogStore } from './log-store';
+import { openDatabase } from './open-database';
+import { sqliteOutboxStore } from './outbox-store';
+import { sqliteReplayStore } from './replay-store';
+import { sqliteUsageStore } from './usage-store';
+
+/** Options of {@link sqliteStorage}. */
+export interface SqliteStorageOptions {
+  /**
+   * The database file, created when missing; give Portico a file of its own. `':memory:'` keeps
+   * a private database in memory, gone on `close()`: for tests.
+   */
+  filename: string;
+  /** How long a write waits for another connection or process to release the lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Storage in one SQLite file through better-sqlite3: the embedded default. It opens the file
+ * in WAL mode with `synchronous = NORMAL` (durable across process crashes; a power cut may lose
+ * the last commits, never the file), migrates its schema, and owns the connection until
+ * `close()`.
+ *
+ * Every method is one transaction, a write one (`BEGIN IMMEDIATE`) when it writes, so several
+ * storages on one file, in one process or several, stay consistent: key hashes unique, counters
+ * exact, outbox leases exclusive. better-sqlite3 is synchronous: each method has done its work
+ * when it returns its (settled) promise.
+ *
+ * @example
+ * ```ts
+ * import { createGateway } from '@portico/core';
+ * import { sqliteStorage } from '@portico/sqlite';
+ *
+ * const storage = sqliteStorage({ filename: 'data/portico.db' });
+ * const gateway = createGateway({ storage, keyRing });
+ * // on shutdown:
+ * await gateway.stop();
+ * await storage.close();
+ * ```
+ */
+export function sqliteStorage(options: SqliteStorageOptions): Storage {
+  const db = openDatabase(options.filename, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  return {
+    integrations: sqliteIntegrationStore(db),
+    logs: sqliteLogStore(db),
+    usage: sqliteUsageStore(db),
+    replay: sqliteReplayStore(db),
+    outbox: sqliteOutboxStore(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

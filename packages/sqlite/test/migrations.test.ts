@@ -1,0 +1,114 @@
+import { makeIntegrationRecord } from '@portico/testing';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteStorage } from '../src/index';
+import { migrate, migrations } from '../src/migrations';
+import { bundleSqliteStorage, runChild, type Bundle } from './support/child-processes';
+import { tempFiles } from './support/temp-files';
+
+const files = tempFiles();
+afterEach(() => files.removeAll());
+
+/** The rows `sql` selects from the file, read through a connection of its own. */
+function readRows<Row>(filename: string, sql: string): Row[] {
+  const db = new Database(filename, { readonly: true });
+  try {
+    return db.prepare<[], Row>(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+const appliedVersions = (filename: string) =>
+  readRows<{ version: number; name: string }>(filename, 'SELECT version, name FROM schema_migrations ORDER BY version');
+
+const schemaOf = (filename: string) =>
+  readRows<{ type: string; name: string; sql: string | null }>(filename, 'SELECT type, name, sql FROM sqlite_schema ORDER BY name');
+
+const allMigrations = migrations.map(({ version, name }) => ({ version, name }));
+
+describe('migrations', () => {
+  it('brings a file without a schema (version 0) to the latest version', async () => {
+    const filename = files.newDatabase();
+    new Database(filename).exec('CREATE TABLE host_notes (note TEXT)').close();
+
+    const storage = sqliteStorage({ filename });
+    const record = makeIntegrationRecord();
+    expect(await storage.integrations.insert(record)).toBe(true);
+    await storage.close();
+
+    expect(appliedVersions(filename)).toEqual(allMigrations);
+    expect(schemaOf(filename).map((entry) => entry.name)).toContain('host_notes');
+  });
+
+  it('re-opens a migrated file without changing its schema or its data', async () => {
+    const filename = files.newDatabase();
+    const first = sqliteStorage({ filename });
+    const record = makeIntegrationRecord();
+    await first.integrations.insert(record);
+    await first.close();
+    const schema = schemaOf(filename);
+
+    const second = sqliteStorage({ filename });
+    expect(await second.integrations.get(record.id)).toEqual(record);
+    await second.close();
+
+    expect(schemaOf(filename)).toEqual(schema);
+    expect(appliedVersions(filename)).toEqual(allMigrations);
+  });
+
+  it('applies a later step once, on top of the steps already applied', () => {
+    const filename = files.newDatabase();
+    const later = [...migrations, { version: 1000, name: 'add a table', sql: 'CREATE TABLE later_step (id TEXT)' }];
+    const db = new Database(filename);
+    migrate(db);
+    migrate(db, later);
+    migrate(db, later);
+    db.close();
+
+    expect(appliedVersions(filename)).toEqual([...allMigrations, { version: 1000, name: 'add a table' }]);
+  });
+
+  it('refuses a file whose schema is newer than it knows, and applies nothing', () => {
+    const filename = files.newDatabase();
+    const db = new Database(filename);
+    migrate(db, [...migrations, { version: 1000, name: 'from the future', sql: 'SELECT 1' }]);
+    db.close();
+
+    expect(() => sqliteStorage({ filename })).toThrow(expect.objectContaining({ name: 'PorticoError', code: 'INTERNAL' }));
+    expect(appliedVersions(filename).at(-1)).toEqual({ version: 1000, name: 'from the future' });
+  });
+
+  it('opens the file in WAL mode', async () => {
+    const filename = files.newDatabase();
+    await sqliteStorage({ filename }).close();
+    const db = new Database(filename, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('closes once, and again without complaint', async () => {
+    const storage = sqliteStorage({ filename: files.newDatabase() });
+    await storage.close();
+    await expect(storage.close()).resolves.toBeUndefined();
+    await expect(storage.logs.count()).rejects.toThrow();
+  });
+
+  describe('two processes opening one new file at once', () => {
+    let bundle: Bundle;
+    beforeAll(async () => {
+      bundle = await bundleSqliteStorage();
+    });
+    afterAll(() => bundle.remove());
+
+    it.each([1, 2, 3, 4, 5])('both succeed and the schema is applied once (round %i)', async () => {
+      const filename = files.newDatabase();
+      const startAtMs = String(Date.now() + 300);
+      await Promise.all([
+        runChild('migrate-child.mjs', bundle, filename, startAtMs),
+        runChild('migrate-child.mjs', bundle, filename, startAtMs),
+      ]);
+      expect(appliedVersions(filename)).toEqual(allMigrations);
+    });
+  });
+});
