@@ -1,13 +1,14 @@
 // @ts-check
 // A complete Portico gateway on Express 5: copy it, then swap the bearer tokens for your own
-// authentication and the in-memory storage for @portico/sqlite or @portico/postgres.
+// authentication, and SQLite for @portico/postgres when several instances share the work.
 import express from 'express';
 import { createExpressRouter } from '@portico/express';
 import { exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
 
 const say = (/** @type {string} */ line) => console.log(line);
 const config = loadConfig(process.env, say);
-const gateway = exampleGateway(config, say);
+const service = exampleGateway(config, say);
+const { gateway } = service;
 
 const app = express();
 // Portico goes before any body parser: signatures are checked over the raw bytes.
@@ -24,4 +25,4 @@ const server = app.listen(config.port, config.host, () => {
   say(`Portico listening on ${base}`);
   say(`API docs: ${base}/docs`);
 });
-stopGracefully(server, gateway);
+stopGracefully(server, service);

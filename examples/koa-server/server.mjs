@@ -1,13 +1,14 @@
 // @ts-check
 // A complete Portico gateway on Koa 3: copy it, then swap the bearer tokens for your own
-// authentication and the in-memory storage for @portico/sqlite or @portico/postgres.
+// authentication, and SQLite for @portico/postgres when several instances share the work.
 import Koa from 'koa';
 import { createKoaRouter } from '@portico/koa';
 import { exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
 
 const say = (/** @type {string} */ line) => console.log(line);
 const config = loadConfig(process.env, say);
-const gateway = exampleGateway(config, say);
+const service = exampleGateway(config, say);
+const { gateway } = service;
 
 const app = new Koa();
 const portico = createKoaRouter(gateway, { authenticate: config.authenticate });
@@ -23,4 +24,4 @@ const server = app.listen(config.port, config.host, () => {
   say(`Portico listening on ${base}`);
   say(`API docs: ${base}/docs`);
 });
-stopGracefully(server, gateway);
+stopGracefully(server, service);

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGateway, digestsEqual, keyRingFromBase64 } from '@portico/core';
+import { sqliteStorage } from '@portico/sqlite';
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -62,26 +63,34 @@ export function bearerAuthenticator(tokens) {
 }
 
 /**
- * The gateway of the examples. @param {ReturnType<typeof loadConfig>} config
+ * The gateway of the examples, on SQLite in the data folder.
+ * @param {ReturnType<typeof loadConfig>} config
  * @param {(line: string) => void} say
  */
 export function exampleGateway(config, say) {
-  const gateway = createGateway({ keyRing: config.keyRing });
+  const storage = sqliteStorage({ filename: join(config.dataDir, 'portico.db') });
+  const gateway = createGateway({ keyRing: config.keyRing, storage });
   gateway.on('event', (event) => {
     say(`event ${event.id} from ${event.intId}: ${event.event}${event.test ? ' (test)' : ''}`);
   });
-  return gateway;
+  return {
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await storage.close();
+    },
+  };
 }
 
 /**
- * Closes the server and flushes the gateway on SIGINT / SIGTERM.
+ * Closes the server, then stops the gateway (flushing its log) on SIGINT / SIGTERM.
  * @param {import('node:http').Server} server
- * @param {{ stop(): Promise<void> }} gateway
+ * @param {{ stop(): Promise<void> }} service
  */
-export function stopGracefully(server, gateway) {
+export function stopGracefully(server, service) {
   const stop = () => {
     server.close(() => {
-      gateway.stop().then(
+      service.stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );

@@ -53,9 +53,12 @@ export function startExample(server, env) {
 export function describeSmoke(server) {
   describe(`example ${fileURLToPath(server)}`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'portico-example-'));
-    const example = startExample(server, { PORTICO_ADMIN_TOKEN: ADMIN, PORTICO_DATA_DIR: dataDir });
+    const env = { PORTICO_ADMIN_TOKEN: ADMIN, PORTICO_DATA_DIR: dataDir };
+    let example = startExample(server, env);
     /** @type {string} */
     let base;
+    /** @type {{ int_id: string, api_key: string } | undefined} */
+    let registered;
     const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
 
     beforeAll(async () => {
@@ -74,6 +77,7 @@ export function describeSmoke(server) {
       });
       expect(created.status).toBe(201);
       const integration = await created.json();
+      registered = integration;
       expect(integration).toMatchObject({ name: 'Zabbix', signature_scheme: 'standard', has_secret: true });
 
       const body = JSON.stringify({ event: 'ALERT_RAISED', data: { host: 'db-1', password: 'hunter2' } });
@@ -99,6 +103,24 @@ export function describeSmoke(server) {
       const stats = await (await fetch(`${base}/stats`, { headers: admin })).json();
       expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
       expect(example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
+    });
+
+    it('keeps integrations, keys and logs across a restart on its SQLite file', async () => {
+      expect(await example.stop()).toBe(0);
+      example = startExample(server, env);
+      base = await example.url;
+      const again = await fetch(`${base}/webhook`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${registered?.api_key}`, 'content-type': 'application/json' },
+        body: '{"event":"AFTER_RESTART"}',
+      });
+      // Signed integrations refuse unsigned posts: a 403 proves the key was still recognised.
+      expect(again.status).toBe(403);
+      const logs = await (await fetch(`${base}/logs?int_id=${registered?.int_id}&direction=IN`, { headers: admin })).json();
+      expect(logs.logs.map((/** @type {{ event: string }} */ entry) => entry.event)).toEqual([
+        'WEBHOOK_SIGNATURE_FAILED',
+        'WEBHOOK_ALERT_RAISED',
+      ]);
     });
 
     it('serves the docs page and refuses an anonymous admin call', async () => {
