@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createGateway, digestsEqual, keyRingFromBase64 } from '@portico/core';
+import { createEgressPolicy, createGateway, digestsEqual, keyRingFromBase64, parseEgressRules } from '@portico/core';
 import { sqliteStorage } from '@portico/sqlite';
 
 /**
@@ -38,6 +38,10 @@ export function loadConfig(env, say) {
     host: env.HOST ?? '127.0.0.1',
     dataDir,
     keyRing: keyRingFromBase64(masterKey),
+    // Operator rules go ahead of the on-premises defaults, so they can widen or narrow them.
+    egressPolicy: createEgressPolicy({
+      prepend: parseEgressRules({ allow: env.PORTICO_EGRESS_ALLOW, deny: env.PORTICO_EGRESS_DENY }),
+    }),
     authenticate: bearerAuthenticator({ ADMIN: adminToken, PM: env.PORTICO_PM_TOKEN }),
   };
 }
@@ -69,7 +73,8 @@ export function bearerAuthenticator(tokens) {
  */
 export function exampleGateway(config, say) {
   const storage = sqliteStorage({ filename: join(config.dataDir, 'portico.db') });
-  const gateway = createGateway({ keyRing: config.keyRing, storage });
+  const gateway = createGateway({ keyRing: config.keyRing, storage, egress: { policy: config.egressPolicy } });
+  gateway.start();
   gateway.on('event', (event) => {
     say(`event ${event.id} from ${event.intId}: ${event.event}${event.test ? ' (test)' : ''}`);
   });

@@ -2,6 +2,7 @@
 // The smoke test both example servers pass: start the server as a user would, then walk the main
 // flow over HTTP.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,8 @@ export function startExample(server, env) {
 export function describeSmoke(server) {
   describe(`example ${fileURLToPath(server)}`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'portico-example-'));
-    const env = { PORTICO_ADMIN_TOKEN: ADMIN, PORTICO_DATA_DIR: dataDir };
+    // The receiver of outbound notifications runs on loopback, which the default policy denies.
+    const env = { PORTICO_ADMIN_TOKEN: ADMIN, PORTICO_DATA_DIR: dataDir, PORTICO_EGRESS_ALLOW: '127.0.0.1/32' };
     let example = startExample(server, env);
     /** @type {string} */
     let base;
@@ -103,6 +105,51 @@ export function describeSmoke(server) {
       const stats = await (await fetch(`${base}/stats`, { headers: admin })).json();
       expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
       expect(example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
+    });
+
+    it('sends a signed notification to an allowed receiver, with the real custom header', async () => {
+      /** @type {{ headers: import('node:http').IncomingHttpHeaders, body: string }[]} */
+      const received = [];
+      const receiver = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', () => {
+          received.push({ headers: request.headers, body });
+          response.end('ok');
+        });
+      });
+      await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
+      const address = receiver.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      try {
+        const created = await (
+          await fetch(`${base}/integrations`, {
+            method: 'POST',
+            headers: admin,
+            body: JSON.stringify({
+              name: 'Chat',
+              type: 'NOTIFICATION',
+              endpoint_url: `http://127.0.0.1:${port}/hook`,
+              secret: SECRET,
+              headers: { Authorization: 'Bearer chat-token' },
+            }),
+          })
+        ).json();
+        const sent = await fetch(`${base}/send/${created.int_id}`, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ event: 'SR_CREATED', message: 'SR-1 opened' }),
+        });
+        expect(sent.status).toBe(202);
+        expect(await sent.json()).toMatchObject({ sent: true, status_code: 200, int_id: created.int_id });
+        expect(received).toHaveLength(1);
+        const [delivery] = received;
+        expect(delivery?.headers.authorization).toBe('Bearer chat-token');
+        const verified = new Webhook(SECRET).verify(delivery?.body ?? '', /** @type {Record<string, string>} */ (delivery?.headers));
+        expect(verified).toMatchObject({ event: 'SR_CREATED', message: 'SR-1 opened', severity: 'INFO' });
+      } finally {
+        receiver.close();
+      }
     });
 
     it('keeps integrations, keys and logs across a restart on its SQLite file', async () => {

@@ -3,6 +3,7 @@ export const errorStatus = {
   VALIDATION_FAILED: 400,
   INTEGRATION_DISABLED: 400,
   NO_ENDPOINT: 400,
+  EGRESS_DENIED: 400,
   INVALID_API_KEY: 401,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -11,6 +12,7 @@ export const errorStatus = {
   METHOD_NOT_ALLOWED: 405,
   VERSION_CONFLICT: 409,
   WEBHOOK_REPLAYED: 409,
+  DELIVERY_NOT_FAILED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -59,12 +61,15 @@ export interface RateLimitInfo {
   remaining: number;
   /** Until the quota is fully restored, in milliseconds. */
   resetMs: number;
+  /** The quota's name in `RateLimit` headers, e.g. `send`. Default `webhook`. */
+  policy?: string;
 }
 
 const titles: Record<PorticoErrorCode, string> = {
   VALIDATION_FAILED: 'Invalid request',
   INTEGRATION_DISABLED: 'Integration disabled',
   NO_ENDPOINT: 'No endpoint configured',
+  EGRESS_DENIED: 'Egress denied',
   INVALID_API_KEY: 'Invalid API key',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
@@ -73,6 +78,7 @@ const titles: Record<PorticoErrorCode, string> = {
   METHOD_NOT_ALLOWED: 'Method not allowed',
   VERSION_CONFLICT: 'Concurrent modification',
   WEBHOOK_REPLAYED: 'Webhook replayed',
+  DELIVERY_NOT_FAILED: 'Delivery not failed',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   RATE_LIMITED: 'Rate limit exceeded',
   INTERNAL: 'Internal error',

@@ -1,5 +1,12 @@
 import { systemClock, type Clock } from './clock';
 import { assertKeyRing, generateKeyRing, type KeyRing } from './crypto/key-ring';
+import type { Deliveries } from './delivery/deliveries';
+import type { DeliveryOptions } from './delivery/delivery-options';
+import { attachDispatcher } from './delivery/dispatcher';
+import type { EndpointTestResult } from './delivery/endpoint-test';
+import type { NotificationInput } from './delivery/notification';
+import { createOutbound, type EgressOptions } from './delivery/outbound';
+import type { SendResult } from './delivery/send-notification';
 import { randomIds, type IdGenerator } from './ids';
 import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound/inbound-event';
 import { createWebhookReceiver } from './inbound/receive-webhook';
@@ -39,6 +46,12 @@ export interface GatewayOptions {
   webhookToleranceSeconds?: number;
   logs?: LogOptions;
   usage?: UsageOptions;
+  /** Where notifications and endpoint tests may go. Default: on-premises (private) addresses only. */
+  egress?: EgressOptions;
+  /** Timeouts, retries and leases of outbound notifications. */
+  delivery?: DeliveryOptions;
+  /** The `source` field of every notification body. Default `portico`. */
+  source?: string;
 }
 
 /** The totals `gateway.stats()` returns; the original's fields and a few more. */
@@ -74,11 +87,27 @@ export interface Gateway {
   stats(): Promise<GatewayStats>;
   /** Requests of one integration per minute, hour or day (UTC), every bucket of the range present. */
   usage(intId: string, query: UsageQuery): Promise<UsageSeries>;
+  /**
+   * Sends a notification to an integration's endpoint: written to the outbox first, attempted at
+   * once, retried by the dispatcher (see `start`) when it fails. Throws a `PorticoError`:
+   * `NOT_FOUND`, `INTEGRATION_DISABLED`, `NO_ENDPOINT`, `RATE_LIMITED`.
+   * @param actor who sends it, kept in the log
+   */
+  send(intId: string, notification: NotificationInput, actor: string): Promise<SendResult>;
+  /** GETs an integration's endpoint through the egress policy, as a connectivity check. Throws `NOT_FOUND`. */
+  testIntegration(intId: string): Promise<EndpointTestResult>;
+  /** The outbox: every notification and its attempts. */
+  deliveries: Deliveries;
   /** Subscribes to accepted webhooks; returns the unsubscribe function. */
   on(type: 'event', handler: InboundEventHandler): () => void;
   /** Writes buffered log entries and usage counts. */
   flush(): Promise<void>;
-  /** Flushes buffered writes. A storage passed in options stays open: its owner closes it. */
+  /** Starts the dispatcher, which retries due notifications until `stop()`. */
+  start(): void;
+  /**
+   * Stops the dispatcher, waits for attempts in flight, then flushes buffered writes. A storage
+   * passed in options stays open: its owner closes it.
+   */
   stop(): Promise<void>;
 }
 
@@ -98,6 +127,13 @@ const DAY_MS = 86_400_000;
  *   'admin',
  * );
  * gateway.on('event', (event) => console.log(event.intId, event.event, event.payload));
+ *
+ * const alerts = await gateway.integrations.create(
+ *   { name: 'Alerts', type: 'WEBHOOK_OUT', endpointUrl: 'https://alerts.corp.example/hooks/portico' },
+ *   'admin',
+ * );
+ * gateway.start(); // retries failed notifications until gateway.stop()
+ * await gateway.send(alerts.integration.id, { event: 'TICKET_CREATED', message: 'SR-1042 opened' }, 'admin');
  * ```
  */
 export function createGateway(options: GatewayOptions = {}): Gateway {
@@ -139,7 +175,12 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS,
   });
 
-  return {
+  const outbound = createOutbound(
+    { storage, rateLimiter, clock, ids, keyRing, log, usage, logger },
+    { egress: options.egress, delivery: options.delivery, source: options.source },
+  );
+
+  const gateway: Gateway = {
     integrations,
     receiveWebhook: createWebhookReceiver({
       storage,
@@ -188,15 +229,22 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       await integrations.get(intId);
       return usageSeries(storage, intId, query);
     },
+    send: outbound.send,
+    testIntegration: outbound.testEndpoint,
+    deliveries: outbound.deliveries,
     on(type, handler) {
       if (type !== 'event') throw new TypeError(`Unknown event type '${String(type)}'`);
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
     flush,
+    start: () => outbound.dispatcher.start(),
     async stop() {
+      await outbound.close();
       await flush();
       if (ownsStorage) await storage.close();
     },
   };
+  attachDispatcher(gateway, outbound.dispatcher);
+  return gateway;
 }

@@ -36,6 +36,12 @@ export type { LogOptions, LogRecord } from './logs/log-writer';
 export type { UsageOptions, UsageOutcome } from './usage/usage-recorder';
 export type { UsagePoint, UsageSeries } from './usage/usage-series';
 export { MAX_USAGE_POINTS } from './usage/usage-series';
+export { DEFAULT_RETRY_SCHEDULE_MS, type DeliveryOptions } from './delivery/delivery-options';
+export type { EgressOptions } from './delivery/outbound';
+export { notificationInputSchema, type NotificationInput } from './delivery/notification';
+export type { SendResult } from './delivery/send-notification';
+export type { EndpointTestResult } from './delivery/endpoint-test';
+export { deliveryStatuses, deliveryQuerySchema, type Deliveries, type DeliveryQueryInput } from './delivery/deliveries';
 export * from './gateway';
 export * from './http/wire';
 export {
@@ -63,3 +69,22 @@ export type {
   OpenApiHeader,
   OpenApiMethod,
 } from './http/openapi-types';
+export {
+  createEgressPolicy,
+  parseEgressRules,
+  checkEgress,
+  DEFAULT_EGRESS_RULES,
+  type EgressRule,
+  type EgressPolicy,
+  type EgressPolicyOptions,
+  type EgressDecision,
+  type EgressDestination,
+} from './egress/egress-policy';
+export {
+  createEgressClient,
+  type EgressClient,
+  type EgressClientOptions,
+  type EgressRequest,
+  type EgressResponse,
+} from './egress/egress-client';
+export { createGuardedConnector, type EgressLookup, type GuardedConnectorOptions } from './egress/guarded-connector';

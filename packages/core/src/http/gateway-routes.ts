@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway';
+import { deliveryRoutes, sendRoute, testIntegrationRoute } from './delivery-routes';
 import { defineRoute, type HttpRequest, type Route } from './route';
 import { rateLimitHeaders } from './rate-limit-headers';
 import {
@@ -219,6 +220,7 @@ export const gatewayRoutes: readonly Route[] = [
       };
     },
   }),
+  testIntegrationRoute,
   defineRoute({
     method: 'POST',
     path: '/webhook/{key}',
@@ -244,6 +246,8 @@ export const gatewayRoutes: readonly Route[] = [
     errors: webhookErrors,
     handle: (context) => receive(context, keyFromHeaders(context.request)),
   }),
+  sendRoute,
+  ...deliveryRoutes,
   defineRoute({
     method: 'GET',
     path: '/logs',

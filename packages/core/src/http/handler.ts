@@ -90,7 +90,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 function problem(error: PorticoError, headers: Record<string, string> = {}): HttpResponse {
   const extra: Record<string, string> = { ...headers };
   if (error.retryAfterMs !== undefined) extra['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
-  if (error.rateLimit) Object.assign(extra, rateLimitHeaders('webhook', error.rateLimit));
+  if (error.rateLimit) Object.assign(extra, rateLimitHeaders(error.rateLimit.policy ?? 'webhook', error.rateLimit));
   const response = json(error.status, error.toProblem(), extra);
   response.headers['content-type'] = 'application/problem+json; charset=utf-8';
   return response;

@@ -1,14 +1,21 @@
 import type { z } from 'zod';
+import type { EndpointTestResult } from '../delivery/endpoint-test';
+import { bodyValue } from '../delivery/notification';
+import type { SendResult } from '../delivery/send-notification';
 import type { GatewayStats } from '../gateway';
+import { mask } from '../mask/mask';
 import { integrationTypeLabels } from '../model';
 import type { CreatedIntegration, RotatedKey } from '../registry/integration-registry';
 import type { Integration } from '../registry/integration';
-import type { LogEntry } from '../storage/records';
+import type { DeliveryRecord, LogEntry } from '../storage/records';
 import type {
+  deliveryWireSchema,
+  endpointTestWireSchema,
   integrationCreatedWireSchema,
   integrationWireSchema,
   keyRotatedWireSchema,
   logEntryWireSchema,
+  sendResultWireSchema,
   statsWireSchema,
 } from './wire';
 
@@ -94,5 +101,48 @@ export function statsToWire(stats: GatewayStats): z.infer<typeof statsWireSchema
     by_type: stats.byType,
     total_log_entries: stats.totalLogEntries,
     integration_types: { ...integrationTypeLabels },
+  };
+}
+
+/** The answer to a send, in wire form. */
+export function sendResultToWire(result: SendResult): z.infer<typeof sendResultWireSchema> {
+  return {
+    sent: result.sent,
+    status_code: result.statusCode,
+    int_id: result.intId,
+    delivery_id: result.deliveryId,
+    status: result.status,
+    ...(result.error !== undefined && { error: result.error }),
+  };
+}
+
+/** The answer to an endpoint test, in wire form: absent fields stay absent, as in the original. */
+export function endpointTestToWire(result: EndpointTestResult): z.infer<typeof endpointTestWireSchema> {
+  return {
+    status: result.status,
+    ...(result.statusCode !== undefined && { status_code: result.statusCode }),
+    ...(result.elapsedMs !== undefined && { elapsed_ms: result.elapsedMs }),
+    ...(result.url !== undefined && { url: result.url }),
+    ...(result.message !== undefined && { message: result.message }),
+  };
+}
+
+/** A delivery in wire form: the body masked (it may hold the host's data), the lease left out. */
+export function deliveryToWire(delivery: DeliveryRecord): z.infer<typeof deliveryWireSchema> {
+  return {
+    delivery_id: delivery.id,
+    int_id: delivery.intId,
+    event: delivery.event,
+    status: delivery.status,
+    body: mask(bodyValue(delivery.body)),
+    attempts: delivery.attempts.map((attempt) => ({
+      at: iso(attempt.at),
+      status_code: attempt.statusCode,
+      error: attempt.error,
+      duration_ms: attempt.durationMs,
+    })),
+    next_attempt_at: delivery.nextAttemptAt === null ? null : iso(delivery.nextAttemptAt),
+    created_at: iso(delivery.createdAt),
+    updated_at: iso(delivery.updatedAt),
   };
 }

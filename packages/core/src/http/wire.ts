@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { deliveryStatuses } from '../delivery/deliveries';
+import { notificationInputSchema } from '../delivery/notification';
 import {
   descriptionSchema,
   endpointUrlSchema,
@@ -292,6 +294,115 @@ export const logQueryWireSchema = z.object({
   status: logStatusSchema.optional(),
   since: isoTime.optional(),
   until: isoTime.optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+/**
+ * Body of `POST /send/{int_id}`: the original router's `OutboundPayload`.
+ *
+ * @example
+ * ```ts
+ * notificationBodySchema.parse({ event: 'TICKET_CREATED', message: 'SR-1042 opened', data: { sr_id: 'SR-1042' } });
+ * ```
+ */
+export const notificationBodySchema = notificationInputSchema.meta({ id: 'Notification' });
+
+/**
+ * Answer of `POST /send/{int_id}`: the outcome of the first attempt.
+ *
+ * @example
+ * ```ts
+ * sendResultWireSchema.shape.delivery_id;
+ * ```
+ */
+export const sendResultWireSchema = z
+  .object({
+    sent: z.boolean().describe('The receiver took it on this first attempt (2xx).'),
+    status_code: z.int().nullable().describe("The receiver's HTTP status; null when no answer came."),
+    int_id: z.string(),
+    delivery_id: z.string().describe('The outbox id, sent as `webhook-id`: the same on every retry.'),
+    status: z.enum(deliveryStatuses).describe('`pending` will be retried; `failed` will not.'),
+    error: z.string().optional().describe('Why the first attempt failed.'),
+  })
+  .meta({ id: 'SendResult' });
+
+/**
+ * Answer of `POST /integrations/{int_id}/test`, as the original's.
+ *
+ * @example
+ * ```ts
+ * endpointTestWireSchema.parse({ status: 'SKIPPED', message: 'The integration has no endpoint_url.' });
+ * ```
+ */
+export const endpointTestWireSchema = z
+  .object({
+    status: z.enum(['OK', 'ERROR', 'SKIPPED']).describe('`OK` for an answer below 400; `SKIPPED` without an endpoint.'),
+    status_code: z.int().optional(),
+    elapsed_ms: z.int().optional(),
+    url: z.string().optional(),
+    message: z.string().optional().describe('Why it was skipped or failed, e.g. `EGRESS_DENIED: …`.'),
+  })
+  .meta({ id: 'EndpointTest' });
+
+/**
+ * One delivery of the outbox, with its attempts.
+ *
+ * @example
+ * ```ts
+ * deliveryWireSchema.shape.attempts;
+ * ```
+ */
+export const deliveryWireSchema = z
+  .object({
+    delivery_id: z.string().describe('Also its `webhook-id`.'),
+    int_id: z.string(),
+    event: z.string(),
+    status: z.enum(deliveryStatuses),
+    body: z.unknown().describe('The body sent, masked.'),
+    attempts: z.array(
+      z
+        .object({
+          at: isoTime,
+          status_code: z.int().nullable().describe('Null when no answer came.'),
+          error: z.string().describe('Empty on success.'),
+          duration_ms: z.int(),
+        })
+        .meta({ id: 'DeliveryAttempt' }),
+    ),
+    next_attempt_at: isoTime.nullable().describe('Null once delivered or failed.'),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'Delivery' });
+
+/**
+ * Answer of `GET /deliveries`.
+ *
+ * @example
+ * ```ts
+ * deliveryListWireSchema.parse({ total: 0, deliveries: [], next_cursor: null });
+ * ```
+ */
+export const deliveryListWireSchema = z
+  .object({
+    total: z.int().describe('Deliveries matching the filters, over all pages.'),
+    deliveries: z.array(deliveryWireSchema),
+    next_cursor: z.string().nullable(),
+  })
+  .meta({ id: 'DeliveryList' });
+
+/**
+ * Query of `GET /deliveries`.
+ *
+ * @example
+ * ```ts
+ * deliveryQueryWireSchema.parse({ int_id: 'GW-1A2B3C4D', status: 'failed' });
+ * ```
+ */
+export const deliveryQueryWireSchema = z.object({
+  int_id: z.string().max(64).optional(),
+  status: z.enum(deliveryStatuses).optional(),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });

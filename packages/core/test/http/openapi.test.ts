@@ -182,7 +182,7 @@ describe('buildOpenApiDocument on the gateway routes', () => {
   });
 
   it('lists the tags in the order of the route table', () => {
-    expect(document.tags.map((tag) => tag.name)).toEqual(['Integrations', 'Webhooks', 'Logs', 'Documentation']);
+    expect(document.tags.map((tag) => tag.name)).toEqual(['Integrations', 'Webhooks', 'Outbound', 'Logs', 'Documentation']);
   });
 
   it('has a default title, version and server, and a description with the signing guide', () => {

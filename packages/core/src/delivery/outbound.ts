@@ -1,0 +1,91 @@
+import type { Clock } from '../clock';
+import type { KeyRing } from '../crypto/key-ring';
+import { createEgressClient, type EgressClientOptions } from '../egress/egress-client';
+import { createEgressPolicy, type EgressPolicy } from '../egress/egress-policy';
+import type { IdGenerator } from '../ids';
+import type { Logger } from '../logger';
+import type { LogWriter } from '../logs/log-writer';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
+import type { Storage } from '../storage/storage';
+import type { UsageRecorder } from '../usage/usage-recorder';
+import { createDeliveryAttempt } from './attempt-delivery';
+import { createDeliveries, type Deliveries } from './deliveries';
+import { resolveDeliveryOptions, type DeliveryOptions } from './delivery-options';
+import { createDispatcher, type Dispatcher } from './dispatcher';
+import { createEndpointTester, type TestEndpoint } from './endpoint-test';
+import { createFailingFlag } from './failing-flag';
+import { createSender, type SendNotification } from './send-notification';
+
+/** Where outbound requests (notifications, endpoint tests) may go, and how they trust TLS. */
+export interface EgressOptions extends Pick<EgressClientOptions, 'lookup' | 'tls'> {
+  /** Default `createEgressPolicy()`: on-premises (private) addresses only. */
+  policy?: EgressPolicy;
+}
+
+/** The outbound options of a gateway. */
+export interface OutboundOptions {
+  egress?: EgressOptions;
+  delivery?: DeliveryOptions;
+  /** The `source` field of every notification body. Default `portico`. */
+  source?: string;
+}
+
+/** Services the outbound side needs from the gateway. */
+export interface OutboundDeps {
+  storage: Storage;
+  rateLimiter: RateLimiter;
+  clock: Clock;
+  ids: IdGenerator;
+  keyRing: KeyRing;
+  log: LogWriter;
+  usage: UsageRecorder;
+  logger: Logger;
+}
+
+/** Everything host → outside: sending, the outbox and its dispatcher, endpoint tests. */
+export interface Outbound {
+  send: SendNotification;
+  testEndpoint: TestEndpoint;
+  deliveries: Deliveries;
+  dispatcher: Dispatcher;
+  /** Stops the dispatcher, drains attempts in flight, then closes pooled connections. */
+  close(): Promise<void>;
+}
+
+/* Answers are judged by their status; a little of the body is read only to end the exchange cleanly. */
+const RESPONSE_BYTES_KEPT = 1024;
+
+/**
+ * Wires the outbound side: one egress client, one dispatcher per gateway.
+ *
+ * @example
+ * ```ts
+ * const outbound = createOutbound({ storage, rateLimiter, clock, ids, keyRing, log, usage, logger }, { source: 'guardia_itsm' });
+ * outbound.dispatcher.start();
+ * await outbound.close();
+ * ```
+ */
+export function createOutbound(deps: OutboundDeps, options: OutboundOptions = {}): Outbound {
+  const { storage, clock, keyRing, log, usage, logger } = deps;
+  const delivery = resolveDeliveryOptions(options.delivery);
+  const egress = createEgressClient({
+    ...options.egress,
+    policy: options.egress?.policy ?? createEgressPolicy(),
+    maxResponseBytes: RESPONSE_BYTES_KEPT,
+  });
+  const flag = createFailingFlag({ storage, log, failingAfter: delivery.failingAfter });
+  const attempt = createDeliveryAttempt({ storage, clock, keyRing, egress, log, usage, logger, flag, options: delivery });
+  const dispatcher = createDispatcher({ outbox: storage.outbox, clock, logger, attempt, options: delivery });
+  let closing: Promise<void> | undefined;
+
+  return {
+    send: createSender({ ...deps, dispatcher, source: options.source ?? 'portico', leaseMs: delivery.leaseMs }),
+    testEndpoint: createEndpointTester({ storage, keyRing, egress, log }),
+    deliveries: createDeliveries({ storage, clock, log, dispatcher }),
+    dispatcher,
+    close() {
+      closing ??= dispatcher.stop().then(() => egress.close());
+      return closing;
+    },
+  };
+}
