@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { createFlushTimer } from '../flush-timer';
+import { createBatchFlusher } from '../batch-flusher';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../logger';
 import { mask } from '../mask/mask';
@@ -60,9 +60,6 @@ export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdG
 
   let buffer: LogEntry[] = [];
   let dropped = 0;
-  let lastPruneAt = clock.now();
-  let running: Promise<void> = Promise.resolve();
-  const timer = createFlushTimer(() => flush(), options.flushIntervalMs ?? 1_000);
 
   function dropOverflow() {
     const excess = buffer.length - maxBuffered;
@@ -74,34 +71,29 @@ export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdG
     dropped += excess;
   }
 
-  async function writeBuffered(): Promise<void> {
-    while (buffer.length > 0) {
-      const batch = buffer.splice(0, batchSize);
-      try {
-        await storage.logs.append(batch);
-      } catch (error) {
-        buffer = batch.concat(buffer);
-        dropOverflow();
-        logger.error('Writing the integration log failed; entries stay buffered', { error, entries: buffer.length });
-        timer.schedule();
-        return;
-      }
-    }
-    const now = clock.now();
-    if (now - lastPruneAt < pruneIntervalMs) return;
-    lastPruneAt = now;
-    try {
-      await storage.logs.prune({ beforeMs: now - retentionMs, keepNewest: maxEntries });
-    } catch (error) {
-      logger.error('Log retention failed', { error });
-    }
-  }
-
-  function flush(): Promise<void> {
-    timer.cancel();
-    running = running.then(writeBuffered);
-    return running;
-  }
+  const flusher = createBatchFlusher(
+    {
+      async write() {
+        while (buffer.length > 0) {
+          const batch = buffer.splice(0, batchSize);
+          try {
+            await storage.logs.append(batch);
+          } catch (error) {
+            buffer = batch.concat(buffer);
+            dropOverflow();
+            logger.error('Writing the integration log failed; entries stay buffered', { error, entries: buffer.length });
+            return false;
+          }
+        }
+        return true;
+      },
+      async prune(nowMs) {
+        await storage.logs.prune({ beforeMs: nowMs - retentionMs, keepNewest: maxEntries });
+      },
+    },
+    { clock, logger },
+    { flushIntervalMs: options.flushIntervalMs ?? 1_000, pruneIntervalMs, what: 'integration log' },
+  );
 
   return {
     write(record) {
@@ -116,10 +108,10 @@ export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdG
         loggedAt: clock.now(),
       });
       dropOverflow();
-      if (buffer.length >= batchSize) void flush();
-      else timer.schedule();
+      if (buffer.length >= batchSize) void flusher.flush();
+      else flusher.schedule();
     },
-    flush,
+    flush: flusher.flush,
     get dropped() {
       return dropped;
     },

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { createFlushTimer } from '../flush-timer';
+import { createBatchFlusher } from '../batch-flusher';
 import type { Logger } from '../logger';
 import type { UsageDelta, UsageGranularity } from '../storage/records';
 import type { Storage } from '../storage/storage';
@@ -41,9 +41,6 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
   const hourRetentionMs = options.hourRetentionMs ?? 400 * DAY_MS;
   const pruneIntervalMs = options.pruneIntervalMs ?? HOUR_MS;
   let pending = new Map<string, UsageDelta>();
-  let lastPruneAt = clock.now();
-  let running: Promise<void> = Promise.resolve();
-  const timer = createFlushTimer(() => flush(), options.flushIntervalMs ?? 1_000);
 
   function add(delta: UsageDelta) {
     const key = `${delta.intId}\u0000${delta.granularity}\u0000${delta.startMs}`;
@@ -58,35 +55,29 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
     row.lastAtMs = Math.max(row.lastAtMs, delta.lastAtMs);
   }
 
-  async function writePending(): Promise<void> {
-    if (pending.size > 0) {
-      const rows = [...pending.values()];
-      pending = new Map();
-      try {
-        await storage.usage.add(rows);
-      } catch (error) {
-        for (const row of rows) add(row);
-        logger.error('Writing usage counters failed; counts stay buffered', { error, rows: rows.length });
-        timer.schedule();
-        return;
-      }
-    }
-    const now = clock.now();
-    if (now - lastPruneAt < pruneIntervalMs) return;
-    lastPruneAt = now;
-    try {
-      await storage.usage.prune('minute', now - minuteRetentionMs);
-      await storage.usage.prune('hour', now - hourRetentionMs);
-    } catch (error) {
-      logger.error('Usage retention failed', { error });
-    }
-  }
-
-  function flush(): Promise<void> {
-    timer.cancel();
-    running = running.then(writePending);
-    return running;
-  }
+  const flusher = createBatchFlusher(
+    {
+      async write() {
+        if (pending.size === 0) return true;
+        const rows = [...pending.values()];
+        pending = new Map();
+        try {
+          await storage.usage.add(rows);
+          return true;
+        } catch (error) {
+          for (const row of rows) add(row);
+          logger.error('Writing usage counters failed; counts stay buffered', { error, rows: rows.length });
+          return false;
+        }
+      },
+      async prune(nowMs) {
+        await storage.usage.prune('minute', nowMs - minuteRetentionMs);
+        await storage.usage.prune('hour', nowMs - hourRetentionMs);
+      },
+    },
+    { clock, logger },
+    { flushIntervalMs: options.flushIntervalMs ?? 1_000, pruneIntervalMs, what: 'usage counters' },
+  );
 
   return {
     record(intId, outcome, atMs) {
@@ -102,8 +93,8 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
           lastAtMs: atMs,
         });
       }
-      timer.schedule();
+      flusher.schedule();
     },
-    flush,
+    flush: flusher.flush,
   };
 }
