@@ -1,3 +1,4 @@
+import type { GatewayServices } from './services';
 import { systemClock, type Clock } from './clock';
 import { assertKeyRing, generateKeyRing, type KeyRing } from './crypto/key-ring';
 import type { Deliveries } from './delivery/deliveries';
@@ -165,35 +166,13 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     await Promise.all([log.flush(), usage.flush()]);
   }
 
-  const integrations = createIntegrationRegistry({
-    storage,
-    clock,
-    ids,
-    keyRing,
-    log,
-    usage,
-    keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS,
-  });
-
-  const outbound = createOutbound(
-    { storage, rateLimiter, clock, ids, keyRing, log, usage, logger },
-    { egress: options.egress, delivery: options.delivery, source: options.source },
-  );
+  const services: GatewayServices = { storage, rateLimiter, clock, ids, keyRing, log, usage, logger };
+  const integrations = createIntegrationRegistry({ ...services, keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS });
+  const outbound = createOutbound(services, { egress: options.egress, delivery: options.delivery, source: options.source });
 
   const gateway: Gateway = {
     integrations,
-    receiveWebhook: createWebhookReceiver({
-      storage,
-      rateLimiter,
-      clock,
-      ids,
-      keyRing,
-      log,
-      usage,
-      logger,
-      toleranceSeconds: options.webhookToleranceSeconds ?? 300,
-      emit,
-    }),
+    receiveWebhook: createWebhookReceiver({ ...services, toleranceSeconds: options.webhookToleranceSeconds ?? 300, emit }),
     logs: {
       async query(rawQuery = {}) {
         const query = parseInput(logQuerySchema, rawQuery, 'log query');

@@ -1,13 +1,6 @@
-import type { Clock } from '../clock';
-import type { KeyRing } from '../crypto/key-ring';
+import type { GatewayServices } from '../services';
 import { createEgressClient, type EgressClientOptions } from '../egress/egress-client';
 import { createEgressPolicy, type EgressPolicy } from '../egress/egress-policy';
-import type { IdGenerator } from '../ids';
-import type { Logger } from '../logger';
-import type { LogWriter } from '../logs/log-writer';
-import type { RateLimiter } from '../rate-limit/rate-limiter';
-import type { Storage } from '../storage/storage';
-import type { UsageRecorder } from '../usage/usage-recorder';
 import { createDeliveryAttempt } from './attempt-delivery';
 import { createDeliveries, type Deliveries } from './deliveries';
 import { resolveDeliveryOptions, type DeliveryOptions } from './delivery-options';
@@ -31,16 +24,7 @@ export interface OutboundOptions {
 }
 
 /** Services the outbound side needs from the gateway. */
-export interface OutboundDeps {
-  storage: Storage;
-  rateLimiter: RateLimiter;
-  clock: Clock;
-  ids: IdGenerator;
-  keyRing: KeyRing;
-  log: LogWriter;
-  usage: UsageRecorder;
-  logger: Logger;
-}
+export type OutboundDeps = GatewayServices;
 
 /** Everything host → outside: sending, the outbox and its dispatcher, endpoint tests. */
 export interface Outbound {

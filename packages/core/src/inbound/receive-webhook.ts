@@ -1,27 +1,13 @@
-import type { Clock } from '../clock';
-import { openSecret, type KeyRing } from '../crypto/key-ring';
+import type { GatewayServices } from '../services';
+import { openSecret } from '../crypto/key-ring';
 import { PorticoError } from '../errors';
-import type { IdGenerator } from '../ids';
 import { hashApiKey, parseApiKey } from '../keys/api-key';
-import type { Logger } from '../logger';
-import type { LogWriter } from '../logs/log-writer';
-import type { RateLimiter } from '../rate-limit/rate-limiter';
 import type { IntegrationRecord } from '../storage/records';
-import type { Storage } from '../storage/storage';
-import type { UsageRecorder } from '../usage/usage-recorder';
 import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound-event';
 import { verifySignature } from './signatures/verify';
 
 /** Services the receiver needs. */
-export interface ReceiverDeps {
-  storage: Storage;
-  rateLimiter: RateLimiter;
-  clock: Clock;
-  ids: IdGenerator;
-  keyRing: KeyRing;
-  log: LogWriter;
-  usage: UsageRecorder;
-  logger: Logger;
+export interface ReceiverDeps extends GatewayServices {
   /** Accepted clock skew of Standard Webhooks timestamps, both ways. */
   toleranceSeconds: number;
   emit(event: InboundEvent): void;

@@ -1,10 +1,8 @@
-import type { Clock } from '../clock';
-import { sealSecret, type KeyRing } from '../crypto/key-ring';
+import type { GatewayServices } from '../services';
+import { sealSecret } from '../crypto/key-ring';
 import { PorticoError } from '../errors';
-import type { IdGenerator } from '../ids';
 import { generateWebhookSecret } from '../inbound/signatures/secret';
 import { generateApiKey } from '../keys/api-key';
-import type { LogWriter } from '../logs/log-writer';
 import { mask } from '../mask/mask';
 import type { IntegrationStatus, SignatureScheme } from '../model';
 import {
@@ -17,8 +15,6 @@ import {
 } from '../schemas/inputs';
 import { parseInput } from '../schemas/parse';
 import type { IntegrationChanges, IntegrationRecord } from '../storage/records';
-import type { Storage } from '../storage/storage';
-import type { UsageRecorder } from '../usage/usage-recorder';
 import { toIntegration, type Integration } from './integration';
 
 /** What `create` returns: the integration and its credentials, shown this once only. */
@@ -70,13 +66,7 @@ export interface IntegrationRegistry {
 }
 
 /** Services the registry needs. */
-export interface RegistryDeps {
-  storage: Storage;
-  clock: Clock;
-  ids: IdGenerator;
-  keyRing: KeyRing;
-  log: LogWriter;
-  usage: UsageRecorder;
+export interface RegistryDeps extends GatewayServices {
   /** How long a rotated-out key keeps working. */
   keyGracePeriodMs: number;
 }
