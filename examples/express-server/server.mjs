@@ -3,7 +3,7 @@
 // authentication, and SQLite for @portico/postgres when several instances share the work.
 import express from 'express';
 import { createExpressRouter } from '@portico/express';
-import { exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
+import { announce, exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
 
 const say = (/** @type {string} */ line) => console.log(line);
 const config = loadConfig(process.env, say);
@@ -18,11 +18,5 @@ app.get('/', (_request, response) => {
   response.json({ service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' });
 });
 
-const server = app.listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = `http://${config.host}:${port}/api/gateway`;
-  say(`Portico listening on ${base}`);
-  say(`API docs: ${base}/docs`);
-});
+const server = app.listen(config.port, config.host, () => announce(server, config.host, say));
 stopGracefully(server, service);

@@ -105,3 +105,17 @@ export function stopGracefully(server, service) {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * Says where the gateway and its docs are, once the server listens.
+ * @param {import('node:http').Server} server
+ * @param {string} host
+ * @param {(line: string) => void} say
+ */
+export function announce(server, host, say) {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const base = `http://${host}:${port}/api/gateway`;
+  say(`Portico listening on ${base}`);
+  say(`API docs: ${base}/docs`);
+}
