@@ -12,4 +12,5 @@ export const sourceAliases: Record<string, string> = {
   '@portico/sqlite': fileURLToPath(new URL('./packages/sqlite/src/index.ts', import.meta.url)),
   '@portico/postgres': fileURLToPath(new URL('./packages/postgres/src/index.ts', import.meta.url)),
   '@portico/redis': fileURLToPath(new URL('./packages/redis/src/index.ts', import.meta.url)),
+  '@portico/atlassian': fileURLToPath(new URL('./packages/atlassian/src/index.ts', import.meta.url)),
 };

@@ -12,7 +12,7 @@ import { randomIds, type IdGenerator } from './ids';
 import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound/inbound-event';
 import { createWebhookReceiver } from './inbound/receive-webhook';
 import { consoleLogger, type Logger } from './logger';
-import { createLogWriter, type LogOptions } from './logs/log-writer';
+import { createLogWriter, type LogOptions, type LogRecord } from './logs/log-writer';
 import { integrationTypeLabels, type IntegrationStatus, type IntegrationType } from './model';
 import { memoryRateLimiter } from './rate-limit/memory-rate-limiter';
 import type { RateLimiter } from './rate-limit/rate-limiter';
@@ -99,6 +99,11 @@ export interface Gateway {
   testIntegration(intId: string): Promise<EndpointTestResult>;
   /** The outbox: every notification and its attempts. */
   deliveries: Deliveries;
+  /**
+   * Writes a call made on an integration's behalf (e.g. by a connector) to the integration log,
+   * masked, and counts it in that integration's usage: `OK` as a success, `ERROR` as an error.
+   */
+  recordCall(record: LogRecord): void;
   /** Subscribes to accepted webhooks; returns the unsubscribe function. */
   on(type: 'event', handler: InboundEventHandler): () => void;
   /** Writes buffered log entries and usage counts. */
@@ -113,6 +118,7 @@ export interface Gateway {
 }
 
 const DAY_MS = 86_400_000;
+const outcomeOf = { OK: 'success', ERROR: 'error', RATE_LIMITED: 'rate_limited' } as const;
 
 /**
  * Creates a gateway. With no options it runs entirely in memory, which suits tests and trials;
@@ -211,6 +217,10 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     send: outbound.send,
     testIntegration: outbound.testEndpoint,
     deliveries: outbound.deliveries,
+    recordCall(record) {
+      log.write(record);
+      usage.record(record.intId, outcomeOf[record.status], clock.now());
+    },
     on(type, handler) {
       if (type !== 'event') throw new TypeError(`Unknown event type '${String(type)}'`);
       handlers.add(handler);

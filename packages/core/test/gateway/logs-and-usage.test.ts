@@ -143,3 +143,25 @@ describe('stats', () => {
     expect(await gateway.stats()).toMatchObject({ totalRequests: 3, totalErrors: 1, successRatePct: 66.7 });
   });
 });
+
+describe('recordCall', () => {
+  it('logs a connector call masked and counts it in the integration usage', async () => {
+    const { gateway } = setup();
+    const { integration } = await gateway.integrations.create({ name: 'jira', type: 'TICKETING' }, 'a');
+    gateway.recordCall({
+      intId: integration.id,
+      direction: 'OUT',
+      event: 'JIRA_SYNC',
+      status: 'OK',
+      payload: { target: 'SR-1', token: 'atlassian-token' },
+    });
+    gateway.recordCall({ intId: integration.id, direction: 'OUT', event: 'JIRA_STATUS', status: 'ERROR', error: 'HTTP 503' });
+    const logs = await gateway.logs.query({ intId: integration.id, direction: 'OUT' });
+    expect(logs.items.map((entry) => [entry.event, entry.status])).toEqual([
+      ['JIRA_STATUS', 'ERROR'],
+      ['JIRA_SYNC', 'OK'],
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('atlassian-token');
+    expect((await gateway.integrations.get(integration.id)).stats).toMatchObject({ totalRequests: 2, successRequests: 1, errorRequests: 1 });
+  });
+});
