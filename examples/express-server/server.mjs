@@ -12,7 +12,7 @@ const { gateway } = service;
 
 const app = express();
 // Portico goes before any body parser: signatures are checked over the raw bytes.
-app.use(createExpressRouter(gateway, { authenticate: config.authenticate }));
+app.use(createExpressRouter(gateway, { authenticate: config.authenticate, routes: config.routes }));
 app.use(express.json());
 app.get('/', (_request, response) => {
   response.json({ service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' });

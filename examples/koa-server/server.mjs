@@ -11,7 +11,7 @@ const service = exampleGateway(config, say);
 const { gateway } = service;
 
 const app = new Koa();
-const portico = createKoaRouter(gateway, { authenticate: config.authenticate });
+const portico = createKoaRouter(gateway, { authenticate: config.authenticate, routes: config.routes });
 app.use(portico.routes()).use(portico.allowedMethods());
 app.use((ctx) => {
   if (ctx.path === '/') ctx.body = { service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' };

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEgressPolicy, createGateway, digestsEqual, keyRingFromBase64, parseEgressRules } from '@portico/core';
+import { atlassianConfigFromEnv, atlassianRoutes } from '@portico/atlassian';
 import { sqliteStorage } from '@portico/sqlite';
 
 /**
@@ -43,6 +44,7 @@ export function loadConfig(env, say) {
       prepend: parseEgressRules({ allow: env.PORTICO_EGRESS_ALLOW, deny: env.PORTICO_EGRESS_DENY }),
     }),
     authenticate: bearerAuthenticator({ ADMIN: adminToken, PM: env.PORTICO_PM_TOKEN }),
+    routes: connectorRoutes(env, say),
   };
 }
 
@@ -118,4 +120,29 @@ export function announce(server, host, say) {
   const base = `http://${host}:${port}/api/gateway`;
   say(`Portico listening on ${base}`);
   say(`API docs: ${base}/docs`);
+}
+
+/**
+ * The Jira and Confluence routes, when `JIRA_BASE_URL` or `CONFLUENCE_BASE_URL` is set. The
+ * service requests and articles here are a stand-in: a real host looks them up in its own data.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {(line: string) => void} say
+ */
+function connectorRoutes(env, say) {
+  const { jira, confluence } = atlassianConfigFromEnv(env);
+  if (!jira && !confluence) return [];
+  say(`Jira and Confluence connector mounted (${[jira && 'Jira', confluence && 'Confluence'].filter(Boolean).join(', ')}).`);
+  /** @type {Map<string, { id: string, title: string, description: string, priority: string, jiraKey?: string }>} */
+  const serviceRequests = new Map([['SR-1', { id: 'SR-1', title: 'Printer on floor 3 is down', description: 'Paper jam error E-42.', priority: 'HIGH' }]]);
+  const articles = new Map([['1', { title: 'Resetting the VPN client', content: 'Open settings, choose *Reset*, sign in again.' }]]);
+  return atlassianRoutes({
+    jira,
+    confluence,
+    resolveServiceRequest: async (id) => serviceRequests.get(id) ?? null,
+    saveJiraKey: async (id, key) => {
+      const request = serviceRequests.get(id);
+      if (request) request.jiraKey = key;
+    },
+    resolveArticle: async (id) => articles.get(String(id)) ?? null,
+  });
 }
