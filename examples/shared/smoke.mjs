@@ -11,6 +11,13 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ADMIN = 'smoke-admin-token';
+
+/**
+ * The JSON of an answer, untyped: these are assertions over the wire format.
+ * @param {Response} response
+ * @returns {Promise<any>}
+ */
+const json = (response) => response.json();
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /**
@@ -78,7 +85,7 @@ export function describeSmoke(server) {
         body: JSON.stringify({ name: 'Zabbix', type: 'MONITORING', secret: SECRET }),
       });
       expect(created.status).toBe(201);
-      const integration = await created.json();
+      const integration = await json(created);
       registered = integration;
       expect(integration).toMatchObject({ name: 'Zabbix', signature_scheme: 'standard', has_secret: true });
 
@@ -96,13 +103,13 @@ export function describeSmoke(server) {
         body,
       });
       expect(received.status).toBe(202);
-      expect(await received.json()).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: integration.int_id });
+      expect(await json(received)).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: integration.int_id });
 
-      const logs = await (await fetch(`${base}/logs?int_id=${integration.int_id}&direction=IN`, { headers: admin })).json();
+      const logs = await json(await fetch(`${base}/logs?int_id=${integration.int_id}&direction=IN`, { headers: admin }));
       expect(logs.logs[0]).toMatchObject({ event: 'WEBHOOK_ALERT_RAISED', status: 'OK', payload: { data: { password: '***' } } });
       expect(JSON.stringify(logs)).not.toContain('hunter2');
 
-      const stats = await (await fetch(`${base}/stats`, { headers: admin })).json();
+      const stats = await json(await fetch(`${base}/stats`, { headers: admin }));
       expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
       expect(example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
     });
@@ -122,7 +129,7 @@ export function describeSmoke(server) {
       const address = receiver.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       try {
-        const created = await (
+        const created = await json(
           await fetch(`${base}/integrations`, {
             method: 'POST',
             headers: admin,
@@ -133,15 +140,15 @@ export function describeSmoke(server) {
               secret: SECRET,
               headers: { Authorization: 'Bearer chat-token' },
             }),
-          })
-        ).json();
+          }),
+        );
         const sent = await fetch(`${base}/send/${created.int_id}`, {
           method: 'POST',
           headers: admin,
           body: JSON.stringify({ event: 'SR_CREATED', message: 'SR-1 opened' }),
         });
         expect(sent.status).toBe(202);
-        expect(await sent.json()).toMatchObject({ sent: true, status_code: 200, int_id: created.int_id });
+        expect(await json(sent)).toMatchObject({ sent: true, status_code: 200, int_id: created.int_id });
         expect(received).toHaveLength(1);
         const [delivery] = received;
         expect(delivery?.headers.authorization).toBe('Bearer chat-token');
@@ -163,7 +170,7 @@ export function describeSmoke(server) {
       });
       // Signed integrations refuse unsigned posts: a 403 proves the key was still recognised.
       expect(again.status).toBe(403);
-      const logs = await (await fetch(`${base}/logs?int_id=${registered?.int_id}&direction=IN`, { headers: admin })).json();
+      const logs = await json(await fetch(`${base}/logs?int_id=${registered?.int_id}&direction=IN`, { headers: admin }));
       expect(logs.logs.map((/** @type {{ event: string }} */ entry) => entry.event)).toEqual([
         'WEBHOOK_SIGNATURE_FAILED',
         'WEBHOOK_ALERT_RAISED',
