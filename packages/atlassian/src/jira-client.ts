@@ -96,10 +96,13 @@ export interface JiraClient {
   createIssue(input: CreateIssueInput): Promise<JiraIssueRef>;
   /** The issue of a project carrying a label, if the search index has it yet. */
   findIssueByLabel(projectKey: string, label: string): Promise<{ id: string; key: string } | undefined>;
+  /** An issue's summary and current status, by key (`OPS-42`). */
   getIssue(key: string): Promise<JiraIssue>;
   /** Every project, all pages read. */
   listProjects(): Promise<JiraProject[]>;
+  /** The transitions the workflow allows from the issue's current status. */
   listTransitions(key: string): Promise<JiraTransition[]>;
+  /** Moves the issue along one of {@link listTransitions}. Not retried: a repeat could move it twice. */
   transitionIssue(key: string, transitionId: string): Promise<void>;
   /** Adds or updates (same `globalId`) a link from the issue to the host's record. */
   addRemoteLink(key: string, link: RemoteLinkInput): Promise<void>;

@@ -1,4 +1,12 @@
-/** Where Portico reads the time from; injected so tests can move it. */
+/**
+ * Where Portico reads the time from; injected so tests can move it.
+ *
+ * @example
+ * ```ts
+ * const frozen: Clock = { now: () => Date.UTC(2026, 0, 1) };
+ * createGateway({ clock: frozen });
+ * ```
+ */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;

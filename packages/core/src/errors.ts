@@ -1,4 +1,12 @@
-/** Every error code Portico raises, with the HTTP status it maps to. */
+/**
+ * Every error code Portico raises, with the HTTP status it maps to.
+ *
+ * @example
+ * ```ts
+ * errorStatus.RATE_LIMITED; // 429
+ * new PorticoError('NOT_FOUND', 'No such integration.').status === errorStatus.NOT_FOUND; // true
+ * ```
+ */
 export const errorStatus = {
   VALIDATION_FAILED: 400,
   INTEGRATION_DISABLED: 400,

@@ -73,7 +73,17 @@ export interface GatewayStats {
   integrationTypes: typeof integrationTypeLabels;
 }
 
-/** A handler of accepted inbound webhooks. Errors it throws are logged, never sent to the sender. */
+/**
+ * A handler of accepted inbound webhooks. Errors it throws are logged, never sent to the sender.
+ *
+ * @example
+ * ```ts
+ * const onEvent: InboundEventHandler = async (event) => {
+ *   if (!event.test) await tickets.open(event.intId, event.payload);
+ * };
+ * const unsubscribe = gateway.on('event', onEvent);
+ * ```
+ */
 export type InboundEventHandler = (event: InboundEvent) => void | Promise<void>;
 
 /** The gateway: everything Portico does, without HTTP. */
@@ -85,6 +95,7 @@ export interface Gateway {
     /** Newest first; includes entries still buffered. */
     query(query?: LogQueryInput): Promise<Page<LogEntry>>;
   };
+  /** Totals over every integration; buffered log entries and usage counts are written first. */
   stats(): Promise<GatewayStats>;
   /** Requests of one integration per minute, hour or day (UTC), every bucket of the range present. */
   usage(intId: string, query: UsageQuery): Promise<UsageSeries>;

@@ -80,5 +80,13 @@ export const logStatuses = ['OK', 'ERROR', 'RATE_LIMITED'] as const;
 /** One of {@link logStatuses}. */
 export type LogStatus = (typeof logStatuses)[number];
 
-/** Requests per minute an integration gets when none is given, as the original. */
+/**
+ * Requests per minute an integration gets when none is given, as the original.
+ *
+ * @example
+ * ```ts
+ * const input = integrationInputSchema.parse({ name: 'Billing alerts', type: 'WEBHOOK_IN' });
+ * input.rateLimit === DEFAULT_RATE_LIMIT_PER_MINUTE; // true
+ * ```
+ */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;

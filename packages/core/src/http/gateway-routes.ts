@@ -54,7 +54,16 @@ const webhookResponses = {
 };
 const webhookErrors = [400, 401, 403, 409, 413, 429] as const;
 
-/** The routes of `@portico/core`, in the order of the original router. */
+/**
+ * The routes of `@portico/core`, in the order of the original router. {@link createHttpHandler}
+ * serves them; read them to document or inspect the API without a running gateway.
+ *
+ * @example
+ * ```ts
+ * const document = buildOpenApiDocument(gatewayRoutes, { prefix: '/api/gateway' });
+ * gatewayRoutes.map((route) => `${route.method} ${route.path}`); // ['POST /integrations', …]
+ * ```
+ */
 export const gatewayRoutes: readonly Route[] = [
   defineRoute({
     method: 'POST',

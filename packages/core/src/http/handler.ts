@@ -8,7 +8,16 @@ import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './
 import { rateLimitHeaders } from './rate-limit-headers';
 import type { HttpRequest, HttpResponse, Principal, Route } from './route';
 
-/** Permissions of each role; `*` grants every permission. */
+/**
+ * Permissions of each role; `*` grants every permission. A route's `access` names the permission
+ * it needs, such as `integrations:read`, `deliveries:write` or `send`.
+ *
+ * @example
+ * ```ts
+ * const policy: AccessPolicy = { ADMIN: ['*'], SUPPORT: ['integrations:read', 'logs:read'] };
+ * createHttpHandler(gateway, { policy });
+ * ```
+ */
 export type AccessPolicy = Record<string, readonly string[]>;
 
 /**
@@ -52,6 +61,7 @@ export interface HttpHandler {
   readonly routes: readonly Route[];
   /** True when `path` is under the prefix: an adapter passes other requests on. */
   owns(path: string): boolean;
+  /** Routes, validates and answers a request. Never rejects: every failure becomes a problem response. */
   handle(request: HttpRequest): Promise<HttpResponse>;
   /** The problem answer for an error raised before `handle` (e.g. an over-long body while reading). */
   errorResponse(error: unknown): HttpResponse;

@@ -79,6 +79,7 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   responses: Record<number, RouteResponse>;
   /** Problem statuses the route may answer, for the OpenAPI document. */
   errors: readonly number[];
+  /** Runs with input already validated; a thrown `PorticoError` becomes its problem response. */
   handle(context: RouteContext<P, Q, B>): Promise<RouteResult>;
 }
 

@@ -53,6 +53,7 @@ export interface IntegrationRegistry {
   create(input: IntegrationInput, actor: string): Promise<CreatedIntegration>;
   /** Throws `NOT_FOUND` when unknown. */
   get(id: string): Promise<Integration>;
+  /** One page, oldest first; pass the returned `nextCursor` back to read the next. */
   list(query?: IntegrationListQuery): Promise<IntegrationList>;
   /** Partial update; throws `NOT_FOUND`. */
   update(id: string, changes: IntegrationUpdate, actor: string): Promise<Integration>;

@@ -24,6 +24,7 @@ export interface IntegrationStore {
    * key hash is already taken, so the caller can retry with fresh ones.
    */
   insert(record: IntegrationRecord): Promise<boolean>;
+  /** The record with this id, or null when there is none. */
   get(id: string): Promise<IntegrationRecord | null>;
   /**
    * The integration whose current key hash is `keyHash`, or whose previous key hash is
@@ -39,6 +40,7 @@ export interface IntegrationStore {
   update(id: string, expectedVersion: number, changes: IntegrationChanges): Promise<IntegrationRecord | null>;
   /** Removes the integration and its usage counters (its log entries stay). False if unknown. */
   remove(id: string): Promise<boolean>;
+  /** How many integrations there are, in all and by type and status, for `gateway.stats()`. */
   counts(): Promise<IntegrationCounts>;
 }
 
@@ -48,6 +50,7 @@ export interface LogStore {
   append(entries: LogEntry[]): Promise<void>;
   /** Newest first: by `loggedAt` descending, then by order of writing, descending. */
   query(query: LogQuery): Promise<Page<LogEntry>>;
+  /** How many entries the log holds. */
   count(): Promise<number>;
   /** Applies retention; returns how many entries were removed. */
   prune(prune: LogPrune): Promise<number>;
@@ -87,6 +90,7 @@ export interface OutboxStore {
   claim(claim: OutboxClaim): Promise<DeliveryRecord[]>;
   /** Writes an attempt's result and releases the lease; false (writing nothing) if `owner` lost it. */
   settle(id: string, owner: string, settlement: DeliverySettlement): Promise<boolean>;
+  /** The delivery with this id, with every attempt so far, or null when there is none. */
   get(id: string): Promise<DeliveryRecord | null>;
   /** Newest first (by `createdAt`, then `id`). */
   list(query: DeliveryQuery): Promise<Page<DeliveryRecord>>;

@@ -22,7 +22,17 @@ export interface UsageSeries {
   points: UsagePoint[];
 }
 
-/** More points than a chart can use, and a guard against a year of minutes in one answer. */
+/**
+ * More points than a chart can use, and a guard against a year of minutes in one answer.
+ *
+ * @example
+ * ```ts
+ * const toMs = Date.now();
+ * const fromMs = toMs - 30 * 86_400_000;
+ * // 30 days of minutes is 43,200 buckets, over the limit: ask for hours (720 buckets).
+ * await gateway.usage(intId, { fromMs, toMs, bucket: 'hour' });
+ * ```
+ */
 export const MAX_USAGE_POINTS = 10_000;
 
 const sizes = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS } as const;

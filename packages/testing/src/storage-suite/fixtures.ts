@@ -12,9 +12,23 @@ import type { DeliveryRecord, IntegrationRecord, LogEntry, UsageDelta } from '@p
  */
 export const T0 = Date.UTC(2026, 0, 1);
 
-/** One minute in milliseconds. */
+/**
+ * One minute in milliseconds.
+ *
+ * @example
+ * ```ts
+ * await storage.usage.add([makeUsageDelta({ intId, granularity: 'minute', startMs: T0 + MINUTE_MS })]);
+ * ```
+ */
 export const MINUTE_MS = 60_000;
-/** One hour in milliseconds. */
+/**
+ * One hour in milliseconds.
+ *
+ * @example
+ * ```ts
+ * await storage.integrations.getByKeyHash(keyHash, T0 + HOUR_MS);
+ * ```
+ */
 export const HOUR_MS = 60 * MINUTE_MS;
 
 /**
