@@ -199,6 +199,20 @@ describe('receiveWebhook', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('refuses a sealed secret copied into another record, even after it was opened for its own', async () => {
+    const storage = memoryStorage();
+    const { gateway } = setup({ storage });
+    const a = await gateway.integrations.create({ name: 'a', type: 'WEBHOOK_IN', secret: STANDARD_SECRET }, 'x');
+    const other = await gateway.integrations.create({ name: 'b', type: 'WEBHOOK_IN', signatureScheme: 'standard' }, 'x');
+    await gateway.receiveWebhook({ key: a.apiKey, headers: standardHeaders(STANDARD_SECRET, 'm1', T0, body), rawBody: bytes(body) });
+    const stolen = (await storage.integrations.get(a.integration.id))!.sealedSecret;
+    const target = (await storage.integrations.get(other.integration.id))!;
+    await storage.integrations.update(target.id, target.version, { sealedSecret: stolen });
+    await expect(
+      gateway.receiveWebhook({ key: other.apiKey, headers: standardHeaders(STANDARD_SECRET, 'm2', T0, body), rawBody: bytes(body) }),
+    ).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
   it('keeps a storage it was given open on stop', async () => {
     const storage = memoryStorage();
     const { gateway } = setup({ storage });
