@@ -77,6 +77,7 @@ interface CompiledRoute {
 
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const utf8 = new TextDecoder();
 
 function compile(route: Route): CompiledRoute {
   const names: string[] = [];
@@ -143,6 +144,7 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
   const openapi = () => (document ??= buildOpenApiDocument(routes, { prefix, ...options.openapi }));
   const routes: readonly Route[] = [...gatewayRoutes, ...(options.routes ?? []), ...docsRoutes(openapi)];
   const compiled = routes.map(compile);
+  const owns = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
 
   function allowed(principal: Principal, access: string): boolean {
     if (access === 'authenticated') return true;
@@ -190,7 +192,7 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
     if (route.body) {
       let parsed: unknown;
       try {
-        parsed = request.rawBody.byteLength === 0 ? undefined : JSON.parse(new TextDecoder().decode(request.rawBody));
+        parsed = request.rawBody.byteLength === 0 ? undefined : JSON.parse(utf8.decode(request.rawBody));
       } catch {
         throw new PorticoError('VALIDATION_FAILED', 'The body is not valid JSON.', {
           fields: [{ path: '(body)', message: 'Not valid JSON' }],
@@ -210,33 +212,27 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
     prefix,
     maxBodyBytes,
     routes,
-    owns: (path) => path === prefix || path.startsWith(`${prefix}/`),
+    owns,
     errorResponse: (error) => errorResponse(error),
     openapi,
     async handle(request) {
-      if (!(request.path === prefix || request.path.startsWith(`${prefix}/`))) {
-        return errorResponse(new PorticoError('NOT_FOUND', 'No such route.'));
-      }
+      if (!owns(request.path)) return errorResponse(new PorticoError('NOT_FOUND', 'No such route.'));
       const relative = request.path.slice(prefix.length) || '/';
       const method = request.method === 'HEAD' ? 'GET' : request.method;
-      const allow = new Set<string>();
       for (const candidate of compiled) {
+        if (candidate.route.method !== method) continue;
         const found = candidate.pattern.exec(relative);
         if (!found) continue;
-        if (candidate.route.method !== method) {
-          allow.add(candidate.route.method);
-          continue;
-        }
         try {
           return await run(request, candidate, found.slice(1));
         } catch (error) {
           return errorResponse(error, candidate.route.operationId);
         }
       }
-      if (allow.size > 0) {
-        return problem(new PorticoError('METHOD_NOT_ALLOWED', `Use ${[...allow].join(', ')} on this path.`), {
-          allow: [...allow].join(', '),
-        });
+      // Only a miss pays for this second pass: the path may exist under other methods.
+      const allow = [...new Set(compiled.filter((candidate) => candidate.pattern.test(relative)).map((candidate) => candidate.route.method))];
+      if (allow.length > 0) {
+        return problem(new PorticoError('METHOD_NOT_ALLOWED', `Use ${allow.join(', ')} on this path.`), { allow: allow.join(', ') });
       }
       return errorResponse(new PorticoError('NOT_FOUND', 'No such route.'));
     },
