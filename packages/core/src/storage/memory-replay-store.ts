@@ -1,11 +1,10 @@
+import { expiringFingerprints } from './expiring-fingerprints';
 import type { ReplayStore } from './storage';
 
-/** Below this many remembered ids, expired ones are not worth sweeping. */
-const MIN_SWEEP_SIZE = 1024;
-
 /**
- * Replay memory in process. Expired ids are swept whenever the map has doubled since the last
- * sweep, so memory stays within twice the ids still live, at a constant cost per call.
+ * Replay memory in process, as salted 64-bit fingerprints of `[scope, id]` in typed arrays: about
+ * 30 bytes a live id, off the JavaScript heap, where a `Map` of strings took about 140. At full
+ * rate a million ids can be live at once. Expired ids are dropped as the table is rebuilt.
  *
  * @example
  * ```ts
@@ -15,25 +14,11 @@ const MIN_SWEEP_SIZE = 1024;
  * ```
  */
 export function memoryReplayStore(): ReplayStore {
-  /** Expiry in epoch milliseconds, by `[scope, id]` as JSON (unambiguous, whatever they hold). */
-  const expiresAtMs = new Map<string, number>();
-  let sweepAtSize = MIN_SWEEP_SIZE;
-
-  const sweep = (nowMs: number) => {
-    for (const [key, expiry] of expiresAtMs) {
-      if (expiry <= nowMs) expiresAtMs.delete(key);
-    }
-    sweepAtSize = Math.max(MIN_SWEEP_SIZE, expiresAtMs.size * 2);
-  };
-
+  const seen = expiringFingerprints();
   return {
     async remember(scope, id, ttlMs, nowMs) {
-      const key = JSON.stringify([scope, id]);
-      const expiry = expiresAtMs.get(key);
-      if (expiry !== undefined && expiry > nowMs) return false;
-      expiresAtMs.set(key, nowMs + ttlMs);
-      if (expiresAtMs.size >= sweepAtSize) sweep(nowMs);
-      return true;
+      // The length prefix keeps every (scope, id) pair's text distinct.
+      return seen.add(`${scope.length}:${scope}${id}`, nowMs + ttlMs, nowMs);
     },
   };
 }

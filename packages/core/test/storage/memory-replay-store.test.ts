@@ -21,3 +21,14 @@ describe('memoryReplayStore', () => {
     expect(await replay.remember('scope', 'msg_1', 0, T0)).toBe(true);
   });
 });
+
+describe('memoryReplayStore scopes', () => {
+  it('keeps one id apart in two scopes, and ids that would collide if joined', async () => {
+    const replay = memoryReplayStore();
+    expect(await replay.remember('GW-1', 'msg_1', TTL_MS, T0)).toBe(true);
+    expect(await replay.remember('GW-2', 'msg_1', TTL_MS, T0)).toBe(true);
+    expect(await replay.remember('GW-1\nmsg', '1', TTL_MS, T0)).toBe(true);
+    expect(await replay.remember('GW-1', 'msg_1', TTL_MS, T0)).toBe(false);
+    expect(await replay.remember('GW-2', 'msg_1', TTL_MS, T0)).toBe(false);
+  });
+});
