@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { cachedOpener } from '../crypto/cached-opener';
 import type { KeyRing } from '../crypto/key-ring';
 import type { EgressClient } from '../egress/egress-client';
 import { isPorticoError } from '../errors';
@@ -81,13 +82,14 @@ function answerError(statusCode: number, verdict: Verdict): string {
  */
 export function createDeliveryAttempt(deps: AttemptDeps): AttemptDelivery {
   const { storage, clock, keyRing, egress, log, usage, logger, flag, options } = deps;
+  const open = cachedOpener(keyRing);
 
   async function exchange(integration: IntegrationRecord, url: string, delivery: DeliveryRecord, atMs: number): Promise<Exchange> {
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
     let headers: Record<string, string> = {};
     try {
-      headers = deliveryHeaders(keyRing, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body });
+      headers = deliveryHeaders(open, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body });
       const response = await egress.request(url, { method: 'POST', headers, body: delivery.body, timeoutMs: options.timeoutMs });
       const verdict = judgeStatus(response.statusCode);
       return {

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { openSecret, type KeyRing } from '../crypto/key-ring';
+import type { SecretOpener } from '../crypto/cached-opener';
 import { signStandardWebhook } from '../inbound/signatures/standard';
 import type { SignatureScheme } from '../model';
 import type { IntegrationRecord } from '../storage/records';
@@ -14,12 +14,12 @@ export const USER_AGENT = 'Portico';
  * @throws PorticoError `INTERNAL` when the sealed headers cannot be opened with the key ring.
  * @example
  * ```ts
- * customHeaders(keyRing, record); // { authorization: 'Bearer real-token' }
+ * customHeaders(cachedOpener(keyRing), record); // { authorization: 'Bearer real-token' }
  * ```
  */
-export function customHeaders(keyRing: KeyRing, record: IntegrationRecord): Record<string, string> {
+export function customHeaders(open: SecretOpener, record: IntegrationRecord): Record<string, string> {
   if (record.sealedHeaders === null) return {};
-  const opened = openSecret(keyRing, record.sealedHeaders, { recordId: record.id, purpose: 'headers' });
+  const opened = open(record.sealedHeaders, { recordId: record.id, purpose: 'headers' });
   const headers = JSON.parse(opened) as Record<string, string>;
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
@@ -60,16 +60,16 @@ export function signatureHeader(
  *
  * @example
  * ```ts
- * const headers = deliveryHeaders(keyRing, integration, { id: delivery.id, timestampSeconds, body: delivery.body });
+ * const headers = deliveryHeaders(cachedOpener(keyRing), integration, { id: delivery.id, timestampSeconds, body: delivery.body });
  * ```
  */
 export function deliveryHeaders(
-  keyRing: KeyRing,
+  open: SecretOpener,
   integration: IntegrationRecord,
   message: { id: string; timestampSeconds: number; body: string },
 ): Record<string, string> {
   const headers: Record<string, string> = {
-    ...customHeaders(keyRing, integration),
+    ...customHeaders(open, integration),
     'content-type': 'application/json',
     'user-agent': USER_AGENT,
     'webhook-id': message.id,
@@ -77,6 +77,6 @@ export function deliveryHeaders(
   };
   const { sealedSecret, signatureScheme } = integration;
   if (sealedSecret === null || signatureScheme === null) return headers;
-  const secret = openSecret(keyRing, sealedSecret, { recordId: integration.id, purpose: 'secret' });
+  const secret = open(sealedSecret, { recordId: integration.id, purpose: 'secret' });
   return { ...headers, ...signatureHeader(signatureScheme, secret, message) };
 }

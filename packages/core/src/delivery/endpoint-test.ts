@@ -1,3 +1,4 @@
+import { cachedOpener } from '../crypto/cached-opener';
 import type { KeyRing } from '../crypto/key-ring';
 import type { EgressClient } from '../egress/egress-client';
 import { PorticoError } from '../errors';
@@ -36,6 +37,7 @@ export const ENDPOINT_TEST_TIMEOUT_MS = 5_000;
  */
 export function createEndpointTester(deps: { storage: Storage; keyRing: KeyRing; egress: EgressClient; log: LogWriter }): TestEndpoint {
   const { storage, keyRing, egress, log } = deps;
+  const open = cachedOpener(keyRing);
 
   return async function testEndpoint(intId) {
     const integration = await storage.integrations.get(intId);
@@ -43,7 +45,7 @@ export function createEndpointTester(deps: { storage: Storage; keyRing: KeyRing;
     const url = integration.endpointUrl;
     if (url === null) return { status: 'SKIPPED', message: 'The integration has no endpoint_url.' };
     try {
-      const headers = { ...customHeaders(keyRing, integration), 'user-agent': USER_AGENT };
+      const headers = { ...customHeaders(open, integration), 'user-agent': USER_AGENT };
       const response = await egress.request(url, { method: 'GET', headers, timeoutMs: ENDPOINT_TEST_TIMEOUT_MS });
       const status = response.statusCode < 400 ? 'OK' : 'ERROR';
       log.write({ intId, direction: 'OUT', event: 'TEST_PING', status, payload: { url, status_code: response.statusCode } });

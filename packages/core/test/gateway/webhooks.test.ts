@@ -85,6 +85,18 @@ describe('receiveWebhook', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('remembers an id for as long as its own timestamp verifies, whatever the skew', async () => {
+    const { gateway, apiKey, clock, events } = await standardIntegration();
+    // Signed 299 s ahead of the receiver's clock: it keeps verifying for 600 s from now.
+    const headers = standardHeaders(STANDARD_SECRET, 'msg_ahead', T0 + 299_000, body);
+    await gateway.receiveWebhook({ key: apiKey, headers, rawBody: bytes(body) });
+    clock.advance(599_999);
+    await expect(gateway.receiveWebhook({ key: apiKey, headers, rawBody: bytes(body) })).rejects.toMatchObject({ code: 'WEBHOOK_REPLAYED' });
+    clock.advance(1);
+    await expect(gateway.receiveWebhook({ key: apiKey, headers, rawBody: bytes(body) })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(events).toHaveLength(1);
+  });
+
   it('verifies GitHub-style signatures made by @octokit/webhooks-methods', async () => {
     const { gateway, apiKey } = await standardIntegration({ secret: PLAIN_SECRET, signatureScheme: 'github' });
     const signature = await octokitSign(PLAIN_SECRET, body);
