@@ -21,6 +21,12 @@ const matchesQuery = (record: IntegrationRecord, query: IntegrationQuery): boole
   (query.status === undefined || record.status === query.status) &&
   (!query.enabledOnly || record.status !== 'INACTIVE');
 
+/**
+ * A caller's own copy. `headers` is the only nested field, so two spreads copy a record fully, at a
+ * fraction of `structuredClone`'s cost on the path every webhook takes.
+ */
+const copyOf = (record: IntegrationRecord): IntegrationRecord => ({ ...record, headers: { ...record.headers } });
+
 /** The given fields of a partial update: a field set to `undefined` was not given. */
 const givenChanges = (changes: IntegrationChanges): IntegrationChanges =>
   Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
@@ -68,7 +74,7 @@ export function memoryIntegrationStore(options: MemoryIntegrationStoreOptions): 
 
     async get(id) {
       const stored = byId.get(id);
-      return stored === undefined ? null : structuredClone(stored);
+      return stored === undefined ? null : copyOf(stored);
     },
 
     async getByKeyHash(keyHash, nowMs) {
@@ -76,7 +82,7 @@ export function memoryIntegrationStore(options: MemoryIntegrationStoreOptions): 
       const stored = id === undefined ? undefined : byId.get(id);
       if (stored === undefined) return null;
       const previousValid = stored.previousKeyExpiresAt !== null && stored.previousKeyExpiresAt > nowMs;
-      return stored.keyHash === keyHash || previousValid ? structuredClone(stored) : null;
+      return stored.keyHash === keyHash || previousValid ? copyOf(stored) : null;
     },
 
     async list(query) {
@@ -89,7 +95,7 @@ export function memoryIntegrationStore(options: MemoryIntegrationStoreOptions): 
         matches: (record) => matchesQuery(record, query),
         positionOf,
       });
-      return { ...page, items: page.items.map((record) => structuredClone(record)) };
+      return { ...page, items: page.items.map(copyOf) };
     },
 
     async update(id, expectedVersion, changes) {
@@ -112,7 +118,7 @@ export function memoryIntegrationStore(options: MemoryIntegrationStoreOptions): 
       byId.set(id, next);
       count(stored, -1);
       count(next, 1);
-      return structuredClone(next);
+      return copyOf(next);
     },
 
     async remove(id) {

@@ -4,21 +4,30 @@ import type { LogEntry, LogQuery } from './records';
 import { insertSorted, partitionPoint } from './sorted';
 import type { LogStore } from './storage';
 
-/** An entry and the order it was written in, which breaks ties between equal `loggedAt`. */
+/**
+ * An entry as kept: the fields queries filter on, the order it was written in (which breaks ties
+ * between equal `loggedAt`), and the entry itself as JSON. A masked payload held as a string
+ * takes about a third of the heap it takes as objects, and the log is what fills a gateway's
+ * memory; the string is also the copy that keeps the caller's object and ours apart.
+ */
 interface StoredEntry {
-  entry: LogEntry;
+  intId: string;
+  direction: LogEntry['direction'];
+  status: LogEntry['status'];
+  loggedAt: number;
   seq: number;
+  json: string;
 }
 
-const positionOf = (stored: StoredEntry): CursorPosition<number> => [stored.entry.loggedAt, stored.seq];
+const positionOf = (stored: StoredEntry): CursorPosition<number> => [stored.loggedAt, stored.seq];
 
-const matchesQuery = ({ entry }: StoredEntry, query: LogQuery): boolean =>
-  (query.direction === undefined || entry.direction === query.direction) &&
-  (query.status === undefined || entry.status === query.status);
+const matchesQuery = (stored: StoredEntry, query: LogQuery): boolean =>
+  (query.direction === undefined || stored.direction === query.direction) &&
+  (query.status === undefined || stored.status === query.status);
 
 /** The index of the first entry of `entries` logged at or after `timeMs`. */
 const firstAtOrAfter = (entries: readonly StoredEntry[], timeMs: number) =>
-  partitionPoint(entries, (stored) => stored.entry.loggedAt < timeMs);
+  partitionPoint(entries, (stored) => stored.loggedAt < timeMs);
 
 /**
  * The integration log in process memory. Entries are kept ascending by (`loggedAt`, order of
@@ -40,11 +49,12 @@ export function memoryLogStore(): LogStore {
   return {
     async append(entries) {
       for (const entry of entries) {
-        const stored = { entry: structuredClone(entry), seq: ++lastSeq };
+        const { intId, direction, status, loggedAt } = entry;
+        const stored: StoredEntry = { intId, direction, status, loggedAt, seq: ++lastSeq, json: JSON.stringify(entry) };
         insertSorted(all, stored, positionOf);
-        const own = byIntegration.get(entry.intId) ?? [];
-        insertSorted(own, stored, positionOf);
-        byIntegration.set(entry.intId, own);
+        const own = byIntegration.get(intId);
+        if (own === undefined) byIntegration.set(intId, [stored]);
+        else insertSorted(own, stored, positionOf);
       }
     },
 
@@ -61,7 +71,7 @@ export function memoryLogStore(): LogStore {
         matches: (stored) => matchesQuery(stored, query),
         positionOf,
       });
-      return { ...page, items: page.items.map((stored) => structuredClone(stored.entry)) };
+      return { ...page, items: page.items.map((stored) => JSON.parse(stored.json) as LogEntry) };
     },
 
     async count() {
@@ -76,8 +86,8 @@ export function memoryLogStore(): LogStore {
       );
       const removed = all.splice(0, removeCount);
       const removedPerIntegration = new Map<string, number>();
-      for (const { entry } of removed) {
-        removedPerIntegration.set(entry.intId, (removedPerIntegration.get(entry.intId) ?? 0) + 1);
+      for (const { intId } of removed) {
+        removedPerIntegration.set(intId, (removedPerIntegration.get(intId) ?? 0) + 1);
       }
       // The entries of one integration are a subsequence of `all`, so what left is a prefix of each too.
       for (const [intId, removedCount] of removedPerIntegration) {

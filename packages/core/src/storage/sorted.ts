@@ -46,5 +46,8 @@ export function positionIndex<T>(
  * ```
  */
 export function insertSorted<T>(items: T[], item: T, positionOf: (item: T) => CursorPosition): void {
-  items.splice(positionIndex(items, positionOf(item), positionOf), 0, item);
+  const position = positionOf(item);
+  const last = items.at(-1);
+  if (last === undefined || comparePositions(positionOf(last), position) <= 0) items.push(item);
+  else items.splice(positionIndex(items, position, positionOf), 0, item);
 }
