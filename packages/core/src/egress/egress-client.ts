@@ -196,7 +196,7 @@ async function readCapped(body: AsyncIterable<Buffer>, maxBytes: number): Promis
 function asTransportError(error: unknown, exchange: string): PorticoError {
   if (error instanceof PorticoError) return error;
   const code = errorCode(error);
-  const tls = /CERT|^ERR_TLS|^ERR_SSL/.test(code);
+  const tls = /CERT|^UNABLE_TO_|^ERR_TLS|^ERR_SSL/.test(code);
   const what = failures[code] ?? (tls ? 'TLS verification failed' : 'the request failed');
   return new PorticoError('UPSTREAM_UNAVAILABLE', `${exchange} failed: ${what} (${code}).`, { cause: error });
 }
