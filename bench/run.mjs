@@ -209,20 +209,24 @@ await scenario('outbound send', async () => {
   }
 });
 
-await scenario('memory', async () => {
-  log('memory');
-  const result = await runJson('scenarios/memory.mjs', [JSON.stringify({ ...settings.memory, secret })], { nodeFlags: ['--expose-gc'], timeoutMs: 900_000 });
-  const flat = result.secondHalfGrowthMb < 20;
-  rows.push({
-    scenario: `memory, ${fmt(settings.memory.total)} webhooks over ${fmt(settings.memory.integrations)} integrations`,
-    portico: `+${fmt(result.growthMb)} MB RSS (${fmt(result.rssBeforeMb)} → ${fmt(result.rssAfterMb)}), +${fmt(result.secondHalfGrowthMb)} MB in 2nd half`,
-    baseline: '—',
-    ratio: null,
-    target: '< 200 MB, flat',
-    met: result.growthMb < 200 && flat,
-    details: result,
+// The embedded default store first: the target is for the gateway as it ships. Memory storage
+// keeps the whole capped log in the heap, so its row shows what that costs.
+for (const storage of /** @type {const} */ (['sqlite', 'memory'])) {
+  await scenario(`memory (${storage})`, async () => {
+    log(`memory (${storage})`);
+    const result = await runJson('scenarios/memory.mjs', [JSON.stringify({ ...settings.memory, storage, secret })], { nodeFlags: ['--expose-gc'], timeoutMs: 900_000 });
+    const flat = result.secondHalfGrowthMb < 20;
+    rows.push({
+      scenario: `memory (${storage === 'sqlite' ? 'SQLite' : 'memory storage'}), ${fmt(settings.memory.total)} webhooks over ${fmt(settings.memory.integrations)} integrations`,
+      portico: `+${fmt(result.growthMb)} MB RSS (${fmt(result.rssBeforeMb)} → ${fmt(result.rssAfterMb)}), +${fmt(result.secondHalfGrowthMb)} MB in 2nd half`,
+      baseline: '—',
+      ratio: null,
+      target: '< 200 MB, flat',
+      met: result.growthMb < 200 && flat,
+      details: result,
+    });
   });
-});
+}
 
 killAll();
 

@@ -4,9 +4,13 @@
 // RSS (after a full GC, so garbage not yet collected does not count) is sampled every
 // `sampleEvery` webhooks. Run with `--expose-gc`. Prints one JSON line.
 import { signStandardWebhook } from '@portico/core';
+import { sqliteStorage } from '@portico/sqlite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchGateway, registerIntegrations, WEBHOOK_BODY } from '../lib/fixtures.mjs';
 
-/** @type {{ total: number, integrations: number, maxLogEntries: number, sampleEvery: number, secret: string }} */
+/** @type {{ total: number, integrations: number, maxLogEntries: number, sampleEvery: number, secret: string, storage: 'memory' | 'sqlite' }} */
 const options = JSON.parse(process.argv[2] ?? '');
 const collect = /** @type {() => void} */ (globalThis.gc);
 if (typeof collect !== 'function') throw new Error('Run with --expose-gc');
@@ -16,7 +20,9 @@ const rssMb = () => {
   return process.memoryUsage().rss / MB;
 };
 
-const gateway = benchGateway({ logs: { maxEntries: options.maxLogEntries, pruneIntervalMs: 1_000 } });
+const dataDir = options.storage === 'sqlite' ? mkdtempSync(join(tmpdir(), 'portico-bench-memory-')) : null;
+const storage = dataDir === null ? undefined : sqliteStorage({ filename: join(dataDir, 'portico.db') });
+const gateway = benchGateway({ storage, logs: { maxEntries: options.maxLogEntries, pruneIntervalMs: 1_000 } });
 const setupStarted = performance.now();
 // Each integration takes total / integrations webhooks, well inside a minute: the quota must not refuse them.
 const keys = await registerIntegrations(gateway, options.integrations, options.secret, 100_000);
@@ -41,6 +47,8 @@ for (let sent = 0; sent < options.total; ) {
 const elapsedSeconds = (performance.now() - started) / 1000;
 const logCount = (await gateway.stats()).totalLogEntries;
 await gateway.stop();
+await storage?.close();
+if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
 
 const rssAfterMb = samples.at(-1)?.rssMb ?? rssBeforeMb;
 // Flat after retention: over the second half of the run (the log long at its cap), RSS moves little.
