@@ -32,9 +32,13 @@ const SHAPES = [
 ];
 const SECRET_SHAPE = new RegExp(String.raw`\b(?:${SHAPES.join('|')})`, 'g');
 
-/* `needs`: a substring without which the pattern cannot match, to skip the slower patterns cheaply. */
+/*
+ * `needs`: a substring without which the pattern cannot match; `minLength`: the shortest text it
+ * can match. Both skip a pattern cheaply, and most values in a payload are short and plain.
+ */
 interface Rule {
   needs?: string;
+  minLength?: number;
   pattern: RegExp;
   replace: (match: string, ...groups: string[]) => string;
 }
@@ -65,6 +69,8 @@ export function createTextMasker({ isSensitiveKey, placeholder }: TextMaskerOpti
       replace: (match, name, colon) => (isSensitiveKey(name) ? `"${name}"${colon}"${placeholder}"` : match),
     },
     {
+      // The shortest shape: `eyJ`, 8 characters and a dot.
+      minLength: 12,
       pattern: SECRET_SHAPE,
       replace: (match, scheme, card) => {
         if (scheme) return `${scheme} ${placeholder}`;
@@ -74,8 +80,8 @@ export function createTextMasker({ isSensitiveKey, placeholder }: TextMaskerOpti
   ];
   return (text) => {
     let masked = text;
-    for (const { needs, pattern, replace } of rules) {
-      if (needs === undefined || masked.includes(needs)) masked = masked.replace(pattern, replace);
+    for (const { needs, minLength = 0, pattern, replace } of rules) {
+      if (masked.length >= minLength && (needs === undefined || masked.includes(needs))) masked = masked.replace(pattern, replace);
     }
     return masked;
   };

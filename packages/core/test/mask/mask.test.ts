@@ -300,3 +300,18 @@ describe('mask', () => {
     expect(isPorticoError(caught, 'VALIDATION_FAILED')).toBe(true);
   });
 });
+
+describe('the shortest secret shapes', () => {
+  // The shape pattern is skipped below 12 characters, so the shortest shapes sit on that line.
+  it.each([
+    ['a cut-off JWT of 12 characters', 'eyJhbGciOiJ.', '***'],
+    ['a card number of 13 digits', '4222222222222', '***'],
+  ])('masks %s', (_, text, expected) => {
+    expect(maskText(text)).toBe(expected);
+  });
+
+  it('leaves short plain values as they are', () => {
+    expect(maskText('SR-104233')).toBe('SR-104233');
+    expect(maskText('eyJhbGciOi.')).toBe('eyJhbGciOi.');
+  });
+});
