@@ -100,6 +100,16 @@ describe('usage', () => {
     expect(days.points).toEqual([{ startMs: Date.UTC(2026, 10, 27), total: 3, success: 3, error: 0, rateLimited: 0 }]);
   });
 
+  it('writes buffered counts before it reads a series, as logs and stats do', async () => {
+    const storage = memoryStorage();
+    const { gateway } = setup({ storage });
+    const { apiKey, integration } = await gateway.integrations.create({ name: 'x', type: 'WEBHOOK_IN' }, 'a');
+    await gateway.receiveWebhook({ key: apiKey, headers: {}, rawBody: bytes('{}') });
+    const minutes = await gateway.usage(integration.id, { fromMs: T0, toMs: T0 + 60_000, bucket: 'minute' });
+    expect(minutes.points.map((point) => point.total)).toEqual([1]);
+    expect((await storage.usage.totals(integration.id)).success).toBe(1);
+  });
+
   it('refuses a series that is too long or reversed, and an unknown integration', async () => {
     const { gateway } = setup();
     const { integration } = await gateway.integrations.create({ name: 'x', type: 'WEBHOOK_IN' }, 'a');
