@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWithServices, type ServiceProbes } from '@portico/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN_TOKEN, MASTER_KEY, admin, countDeliveries, createReceiverIntegration, send, webhook, type Created } from './admin-api';
 import { waitUntil, withConcurrency } from './bounded';
 import { startGateway, stopAllGateways } from './gateway-process';
 import { createReceiver, freePort, type Receiver } from './receiver';
-import { PG_URL, describeWith, throwawaySchema } from './services';
+import { PG_URL, postgresAnswers, throwawaySchema } from './services';
 
 const SENDS = 30;
 const DELIVERY_DEADLINE_MS = 30_000;
@@ -15,7 +16,8 @@ const QUIET_MS = 1_000;
 
 interface Store {
   name: string;
-  needs: ReadonlyArray<'postgres' | 'redis'>;
+  /** The services the store needs, for describeWithServices. */
+  probes: ServiceProbes;
   /** The store's environment for the gateway process, and how to remove what it leaves. */
   open(): { env: Record<string, string>; remove(): Promise<void> };
 }
@@ -23,7 +25,7 @@ interface Store {
 const stores: Store[] = [
   {
     name: 'SQLite',
-    needs: [],
+    probes: {},
     open() {
       const dir = mkdtempSync(join(tmpdir(), 'portico-reliability-'));
       return {
@@ -34,7 +36,7 @@ const stores: Store[] = [
   },
   {
     name: 'PostgreSQL',
-    needs: ['postgres'],
+    probes: { postgres: postgresAnswers },
     open() {
       const { schema, drop } = throwawaySchema();
       return { env: { STORE: 'postgres', PG_URL, PG_SCHEMA: schema }, remove: drop };
@@ -73,7 +75,7 @@ interface Stats {
 }
 
 for (const store of stores) {
-  describeWith(store.needs, `crash recovery on ${store.name}`, () => {
+  await describeWithServices(`crash recovery on ${store.name}`, store.probes, () => {
     let config: ReturnType<Store['open']> | undefined;
     let env: Record<string, string>;
     let receiver: Receiver;

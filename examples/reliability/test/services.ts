@@ -1,93 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { testServiceUrl } from '@portico/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+
+// The probes of describeWithServices, shared with the packages' own tests.
+export { postgresAnswers } from '../../../packages/postgres/test/postgres-server';
+export { redisAnswers } from '../../../packages/redis/test/test-redis';
 
 /** The PostgreSQL of the tests: `PORTICO_TEST_PG_URL`, else the local default. */
-export const PG_URL = process.env.PORTICO_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+export const PG_URL = testServiceUrl('postgres');
 /** The Redis of the tests: `PORTICO_TEST_REDIS_URL`, else the local default. */
-export const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-const PROBE_TIMEOUT_MS = 2_000;
-
-/** A URL without its password, fit for a message. */
-function shown(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: PROBE_TIMEOUT_MS,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const missing = {
-  postgres: (await postgresAnswers())
-    ? null
-    : `no PostgreSQL answered at ${shown(PG_URL)}; set PORTICO_TEST_PG_URL=postgres://user:password@host:5432/database`,
-  redis: (await redisAnswers()) ? null : `no Redis answered at ${shown(REDIS_URL)}; set PORTICO_TEST_REDIS_URL=redis://host:6379`,
-};
-
-/**
- * A `describe` block that needs PostgreSQL and/or Redis. Without them it is skipped, LOUDLY,
- * unless `CI=true`, where it fails: a CI run must never pass by testing nothing.
- *
- * @example
- * ```ts
- * describeWith(['postgres', 'redis'], 'two instances', () => { it(...); });
- * ```
- */
-export function describeWith(needs: ReadonlyArray<keyof typeof missing>, name: string, body: () => void): void {
-  const reasons = needs.map((service) => missing[service]).filter((reason) => reason !== null);
-  if (reasons.length === 0) {
-    describe(name, body);
-    return;
-  }
-  const why = reasons.join('; ');
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it(`reaches ${needs.join(' and ')} (required when CI=true)`, () => {
-        throw new Error(`${name}: ${why}`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n!!! SKIPPED ${name}: ${why}\n`);
-  describe.skip(`${name} (SKIPPED: ${why})`, body);
-}
+export const REDIS_URL = testServiceUrl('redis');
 
 /**
  * A fresh PostgreSQL schema name, and a function that drops it with everything in it.

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { describeWithServices } from '@portico/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN_TOKEN, MASTER_KEY, admin, countDeliveries, createReceiverIntegration, send, webhook, type Created } from './admin-api';
 import { waitUntil, withConcurrency } from './bounded';
 import { startGateway, stopAllGateways } from './gateway-process';
 import { createReceiver, freePort, type Receiver } from './receiver';
-import { PG_URL, REDIS_URL, describeWith, throwawayRedisPrefix, throwawaySchema } from './services';
+import { PG_URL, REDIS_URL, postgresAnswers, redisAnswers, throwawayRedisPrefix, throwawaySchema } from './services';
 
 const RATE_LIMIT = 20;
 const WEBHOOKS = 10 * RATE_LIMIT;
@@ -21,7 +22,8 @@ const QUIET_MS = 1_000;
  */
 const refusedOnce = (webhookId: string) => (createHash('sha256').update(webhookId).digest()[0] ?? 0) % 4 === 0;
 
-describeWith(['postgres', 'redis'], 'two gateway instances on one PostgreSQL schema and one Redis', () => {
+const needs = { postgres: postgresAnswers, redis: redisAnswers };
+await describeWithServices('two gateway instances on one PostgreSQL schema and one Redis', needs, () => {
   const schema = throwawaySchema();
   const redis = throwawayRedisPrefix();
   const env = {

@@ -1,9 +1,9 @@
-import { makeIntegrationRecord } from '@portico/testing';
+import { describeWithServices, makeIntegrationRecord } from '@portico/testing';
 import { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index';
 import { LATEST_VERSION } from '../src/migrations';
-import { describeWithPostgres, dropSchema, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
+import { dropSchema, postgresAnswers, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
 
 const INSTANCES = 8;
 
@@ -16,7 +16,7 @@ describe('postgresStorage schema names', () => {
   );
 });
 
-describeWithPostgres('postgresStorage migrations', () => {
+await describeWithServices('postgresStorage migrations', { postgres: postgresAnswers }, () => {
   let pool: Pool;
   const schemas: string[] = [];
   const freshSchema = () => {

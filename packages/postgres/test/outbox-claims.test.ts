@@ -1,15 +1,15 @@
 import type { DeliveryRecord } from '@portico/core';
-import { makeDeliveryRecord, T0 } from '@portico/testing';
+import { describeWithServices, makeDeliveryRecord, T0 } from '@portico/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresStorage, type PostgresStorage } from '../src/index';
-import { describeWithPostgres, dropSchema, TEST_PG_URL, throwawaySchema } from './postgres-server';
+import { dropSchema, postgresAnswers, TEST_PG_URL, throwawaySchema } from './postgres-server';
 
 const DELIVERIES = 200;
 const CLAIMERS_PER_INSTANCE = 4;
 const BATCH = 7;
 
-describeWithPostgres('postgresStorage outbox claims across instances', () => {
+await describeWithServices('postgresStorage outbox claims across instances', { postgres: postgresAnswers }, () => {
   const schema = throwawaySchema();
   let instances: PostgresStorage[];
   let admin: Pool;

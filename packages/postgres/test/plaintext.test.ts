@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createGateway, generateKeyRing, hashApiKey, signStandardWebhook, silentLogger } from '@portico/core';
+import { describeWithServices } from '@portico/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index';
-import { describeWithPostgres, dropSchema, dumpSchema, TEST_PG_URL, throwawaySchema } from './postgres-server';
+import { dropSchema, dumpSchema, postgresAnswers, TEST_PG_URL, throwawaySchema } from './postgres-server';
 
-describeWithPostgres('postgresStorage at rest', () => {
+await describeWithServices('postgresStorage at rest', { postgres: postgresAnswers }, () => {
   const schema = throwawaySchema();
   let pool: Pool;
 

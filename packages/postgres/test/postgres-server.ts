@@ -1,72 +1,31 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { testServiceUrl } from '@portico/testing';
 import { Client, escapeIdentifier, type Pool } from 'pg';
-import { describe, it } from 'vitest';
 
 /** The server the tests use: `PORTICO_TEST_PG_URL`, else the local default. */
-export const TEST_PG_URL = process.env.PORTICO_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
-
-const PROBE_TIMEOUT_MS = 2000;
-
-/** The URL without its password, fit for a message. */
-function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
-}
+export const TEST_PG_URL = testServiceUrl('postgres');
 
 /**
- * Whether a PostgreSQL server answers at `url` within a short timeout.
+ * The PostgreSQL probe of `describeWithServices`: connects and runs `SELECT 1`, giving up after
+ * 2 s, so a server that answers but refuses the user or lacks the database counts as missing.
  *
  * @example
  * ```ts
- * if (!(await pgAvailable())) console.warn('no server');
+ * await describeWithServices('postgresStorage migrations', { postgres: postgresAnswers }, () => { it(...); });
  * ```
  */
-export async function pgAvailable(url = TEST_PG_URL): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+export async function postgresAnswers(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  // A connection that breaks after connecting; the failing call reports it.
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-const available = await pgAvailable();
-
-/**
- * A `describe` block that needs a PostgreSQL server. Without one it is skipped, LOUDLY, unless
- * `CI=true`, where it fails: a CI run must never pass by testing nothing.
- *
- * @example
- * ```ts
- * describeWithPostgres('postgresStorage migrations', () => { it(...); });
- * ```
- */
-export function describeWithPostgres(name: string, body: () => void): void {
-  const missing =
-    `no PostgreSQL answered at ${shownUrl(TEST_PG_URL)}. ` +
-    'Point the tests at a server with PORTICO_TEST_PG_URL=postgres://user:password@host:5432/database';
-  if (!available && process.env.CI === 'true') {
-    describe(name, () => {
-      it('reaches PostgreSQL (required when CI=true)', () => {
-        throw new Error(`${name}: ${missing}`);
-      });
-    });
-    return;
-  }
-  if (!available) console.warn(`\n!!! SKIPPED ${name}: ${missing}\n`);
-  describe.skipIf(!available)(available ? name : `${name} (SKIPPED: ${missing})`, body);
 }
 
 /**

@@ -1,14 +1,14 @@
-import { makeIntegrationRecord, makeUsageDelta } from '@portico/testing';
+import { describeWithServices, makeIntegrationRecord, makeUsageDelta } from '@portico/testing';
 import { Pool, types } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresStorage } from '../src/index';
-import { describeWithPostgres, dropSchema, TEST_PG_URL, throwawaySchema } from './postgres-server';
+import { dropSchema, postgresAnswers, TEST_PG_URL, throwawaySchema } from './postgres-server';
 
 const INT8_OID = 20;
 const BOOL_OID = 16;
 const JSONB_OID = 3802;
 
-describeWithPostgres('postgresStorage and the host', () => {
+await describeWithServices('postgresStorage and the host', { postgres: postgresAnswers }, () => {
   const schema = throwawaySchema();
   let pool: Pool;
 

@@ -1,10 +1,10 @@
-import { runStorageSuite } from '@portico/testing';
+import { describeWithServices, runStorageSuite } from '@portico/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { postgresStorage } from '../src/index';
-import { describeWithPostgres, dropSchema, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
+import { dropSchema, postgresAnswers, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
 
-describeWithPostgres('postgresStorage conformance', () => {
+await describeWithServices('postgresStorage conformance', { postgres: postgresAnswers }, () => {
   const schema = throwawaySchema();
   let pool: Pool;
   let emptyAll: string;

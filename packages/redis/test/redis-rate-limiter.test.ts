@@ -2,14 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, RateLimitDecision } from '@portico/core';
-import { runRateLimiterSuite } from '@portico/testing';
+import { describeWithServices, runRateLimiterSuite } from '@portico/testing';
 import type { Redis, RedisOptions } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSUME_SCRIPT } from '../src/consume-script';
 import { redisRateLimiter, type RedisRateLimiterOptions } from '../src/redis-rate-limiter';
-import { closedPort, openTestRedis } from './test-redis';
+import { closedPort, redisAnswers, testRedis } from './test-redis';
 
-const redis = await openTestRedis();
+const redis = testRedis();
 const STILL_WINDOW_MS = 60_000;
 
 interface LogEntry {
@@ -41,7 +41,7 @@ async function microsecondsNow(client: Redis): Promise<number> {
   return Number(seconds) * 1_000_000 + Number(microseconds);
 }
 
-describe.runIf(redis.available)('redisRateLimiter on a real Redis', () => {
+await describeWithServices('redisRateLimiter on a real Redis', { redis: redisAnswers }, () => {
   let admin: Redis;
   beforeAll(() => {
     admin = redis.connect();

@@ -1,14 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
+import { testServiceUrl } from '@portico/testing';
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** The Redis the tests run against: set `PORTICO_TEST_REDIS_URL` to point them elsewhere. */
-export const redisUrl = process.env.PORTICO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The Redis the tests run against: `PORTICO_TEST_REDIS_URL`, else the local default. */
+export const redisUrl = testServiceUrl('redis');
+
+/**
+ * The Redis probe of `describeWithServices`: one `PING`, giving up after 2 s without retrying.
+ *
+ * @example
+ * ```ts
+ * await describeWithServices('redisRateLimiter on a real Redis', { redis: redisAnswers }, () => { it(...); });
+ * ```
+ */
+export async function redisAnswers(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // ioredis emits the cause (ECONNREFUSED, NOAUTH…) and rejects with "Connection is closed.".
+  let cause: unknown;
+  probe.on('error', (error) => {
+    cause ??= error;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw cause ?? error;
+  } finally {
+    probe.disconnect();
+  }
+}
 
 /** Connections to the test Redis, all under one random key prefix per run. */
 export interface TestRedis {
-  /** False when no Redis answered: the tests skip, except under `CI=true`, where the run fails. */
-  readonly available: boolean;
   /** Every key the tests write starts with it, so the run cleans up after itself and nothing else. */
   readonly prefix: string;
   /** A new client of `url` (default: the test Redis), closed by {@link TestRedis.close}. */
@@ -17,59 +47,12 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** The URL without its password, fit for a log line. */
-function redactedUrl(): string {
-  const url = new URL(redisUrl);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
-
-async function answers(): Promise<boolean> {
-  const probe = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 2_000,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  // The probe expects that it may fail; the error is reported below.
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/**
- * Checks that the test Redis answers. Without one, warns loudly and reports it unavailable, or,
- * under `CI=true`, throws: a CI run that silently skips the Redis tests proves nothing.
- */
-export async function openTestRedis(): Promise<TestRedis> {
-  const available = await answers();
-  if (!available) {
-    const message = `No Redis answers at ${redactedUrl()}: the @portico/redis tests need one.`;
-    if (process.env.CI === 'true') throw new Error(`${message} CI=true, so this fails the run.`);
-    console.warn(
-      [
-        '',
-        '!'.repeat(100),
-        `!!! ${message}`,
-        '!!! THE REDIS RATE LIMITER TESTS ARE SKIPPED.',
-        '!!! Start one (docker run --rm -p 6379:6379 redis:7) or set PORTICO_TEST_REDIS_URL=redis://host:port.',
-        '!'.repeat(100),
-        '',
-      ].join('\n'),
-    );
-  }
+/** Clients of the test Redis under a fresh key prefix; none connects before {@link TestRedis.connect}. */
+export function testRedis(): TestRedis {
   const prefix = `portico-test:${randomUUID()}:`;
   const clients: Redis[] = [];
 
   return {
-    available,
     prefix,
     connect(options = {}, url = redisUrl) {
       const client = new Redis(url, options);
@@ -77,13 +60,11 @@ export async function openTestRedis(): Promise<TestRedis> {
       return client;
     },
     async close() {
-      if (available) {
-        const cleaner = new Redis(redisUrl);
-        for await (const keys of cleaner.scanStream({ match: `${prefix}*`, count: 1_000 })) {
-          if (keys.length > 0) await cleaner.del(...(keys as string[]));
-        }
-        await cleaner.quit();
+      const cleaner = new Redis(redisUrl);
+      for await (const keys of cleaner.scanStream({ match: `${prefix}*`, count: 1_000 })) {
+        if (keys.length > 0) await cleaner.del(...(keys as string[]));
       }
+      await cleaner.quit();
       for (const client of clients) client.disconnect();
     },
   };
