@@ -1,0 +1,15 @@
+// Master key rotation, for docs/security.md. The test seals secrets under the old key, restarts a
+// gateway on the same SQLite file with the ring this returns, and receives a signed webhook.
+// #region rotate
+import { keyRingFromBase64, type KeyRing } from '@portico/core';
+
+/** The key ring after one rotation: the new key seals, both keys open. */
+export function rotatedKeyRing(env: NodeJS.ProcessEnv = process.env): KeyRing {
+  // Every sealed value names the id of the key that sealed it, so the old key keeps its id: here
+  // `k1`, the default of keyRingFromBase64. It still opens what it sealed, and seals nothing new.
+  const previous = keyRingFromBase64(env.PORTICO_PREVIOUS_MASTER_KEY ?? '', 'k1');
+  // The new key, from `openssl rand -base64 32`, under a new id.
+  const current = keyRingFromBase64(env.PORTICO_MASTER_KEY ?? '', 'k2');
+  return { currentKeyId: current.currentKeyId, keys: { ...previous.keys, ...current.keys } };
+}
+// #endregion rotate
