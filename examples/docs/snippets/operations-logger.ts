@@ -1,0 +1,33 @@
+// The operator logger of docs/operations.md: Portico's own messages (not the integration log)
+// sent to pino, and the one logger handed to every part that reports something.
+// #region pino
+import type { Logger } from '@portico/core';
+
+/** The four pino methods Portico needs; pino takes the fields first, then the message. */
+export type PinoMethods = Record<'debug' | 'info' | 'warn' | 'error', (fields: object, message: string) => void>;
+
+/** Portico passes a failure as the field `error`; pino serialises an Error only under `err`. */
+export function pinoLogger(pino: PinoMethods): Logger {
+  const forward = (level: keyof PinoMethods) => (message: string, fields: Record<string, unknown> = {}) => {
+    const { error, ...rest } = fields;
+    pino[level](error === undefined ? rest : { ...rest, err: error }, message);
+  };
+  return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+}
+// #endregion pino
+
+// #region wire
+import { createGateway, type KeyRing, type Storage } from '@portico/core';
+import { createExpressRouter } from '@portico/express';
+import express from 'express';
+
+export function observedGateway(pino: PinoMethods, storage: Storage, keyRing: KeyRing) {
+  const logger = pinoLogger(pino);
+  // The gateway reports storage failures, dropped log entries and event handlers that threw.
+  const gateway = createGateway({ storage, keyRing, logger });
+  const app = express();
+  // The HTTP handler has a logger of its own: unexpected errors in routes, a body parser mounted too early.
+  app.use(createExpressRouter(gateway, { logger }));
+  return { gateway, app };
+}
+// #endregion wire
