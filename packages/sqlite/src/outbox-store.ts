@@ -1,5 +1,6 @@
 import { comparePositions, PorticoError, type DeliveryRecord, type OutboxStore } from '@portico/core';
 import type Database from 'better-sqlite3';
+import type { GroupCommit } from './group-commit';
 import { pageReader } from './keyset-page';
 import { isUniqueViolation } from './sqlite-errors';
 
@@ -23,14 +24,15 @@ const bySoonestDue = (a: DeliveryRecord, b: DeliveryRecord) =>
 /**
  * The outbox in SQLite. A claim is one `UPDATE ... RETURNING` statement: SQLite runs one writer
  * at a time across every connection and process, so two claims never lease one delivery.
+ * Enqueues and settlements made together share one transaction (see {@link GroupCommit}).
  *
  * @example
  * ```ts
- * const outbox = sqliteOutboxStore(db);
+ * const outbox = sqliteOutboxStore(db, groupCommit(db));
  * const claimed = await outbox.claim({ owner: 'dispatcher-1', nowMs, leaseMs: 30_000, limit: 10 });
  * ```
  */
-export function sqliteOutboxStore(db: Database.Database): OutboxStore {
+export function sqliteOutboxStore(db: Database.Database, group: GroupCommit): OutboxStore {
   const sql = {
     enqueue: db.prepare<DeliveryRow>(
       `INSERT INTO deliveries (id, int_id, event, body, status, attempts, next_attempt_at, lease_owner,
@@ -75,8 +77,9 @@ export function sqliteOutboxStore(db: Database.Database): OutboxStore {
 
   return {
     async enqueue(record) {
+      const row = toRow(record);
       try {
-        sql.enqueue.run(toRow(record));
+        await group.run(() => sql.enqueue.run(row));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new PorticoError('INTERNAL', `Delivery '${record.id}' is already in the outbox.`, { cause: error });
@@ -89,8 +92,8 @@ export function sqliteOutboxStore(db: Database.Database): OutboxStore {
     },
 
     async settle(id, owner, { status, attempts, nextAttemptAt, updatedAt }) {
-      const settled = sql.settle.run({ id, owner, status, attempts: JSON.stringify(attempts), nextAttemptAt, updatedAt });
-      return settled.changes === 1;
+      const row = { id, owner, status, attempts: JSON.stringify(attempts), nextAttemptAt, updatedAt };
+      return group.run(() => sql.settle.run(row).changes === 1);
     },
 
     async get(id) {

@@ -1,6 +1,7 @@
 import type { Storage } from '@portico/core';
 import { sqliteIntegrationStore } from './integration-store';
 import { sqliteLogStore } from './log-store';
+import { groupCommit } from './group-commit';
 import { openDatabase } from './open-database';
 import { sqliteOutboxStore } from './outbox-store';
 import { sqliteReplayStore } from './replay-store';
@@ -44,14 +45,17 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  */
 export function sqliteStorage(options: SqliteStorageOptions): Storage {
   const db = openDatabase(options.filename, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  const group = groupCommit(db);
   return {
     integrations: sqliteIntegrationStore(db),
     logs: sqliteLogStore(db),
     usage: sqliteUsageStore(db),
-    replay: sqliteReplayStore(db),
-    outbox: sqliteOutboxStore(db),
+    replay: sqliteReplayStore(db, group),
+    outbox: sqliteOutboxStore(db, group),
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      group.flush();
+      db.close();
     },
   };
 }
