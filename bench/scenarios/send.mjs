@@ -1,10 +1,14 @@
 // @ts-check
 // Outbound sends to a loopback receiver (another process), `concurrency` at a time:
 // `gateway.send` (signing, egress check, outbox and log on SQLite) against `undici.request`
-// POSTing the same body to the same receiver. Sides alternate; prints one JSON line with the
-// median sends per second and p99 latency of each. Usage: `node send.mjs <receiver origin> <options>`.
+// POSTing the same body to the same receiver, and against the glue a team would write for the
+// same durability: an outbox row inserted in SQLite (better-sqlite3, WAL) before the request and
+// updated after it. Sides alternate; prints one JSON line with the median sends per second and
+// p99 latency of each. Usage: `node send.mjs <receiver origin> <options>`.
 import { createEgressPolicy } from '@portico/core';
 import { sqliteStorage } from '@portico/sqlite';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +45,14 @@ const notification = {
 };
 const body = JSON.stringify({ ...notification, source: 'portico', sent_at: new Date().toISOString() });
 
+const glueFile = join(tmpdir(), `portico-bench-send-glue-${process.pid}.db`);
+const glueDb = new Database(glueFile);
+glueDb.pragma('journal_mode = WAL');
+glueDb.pragma('synchronous = NORMAL');
+glueDb.exec('CREATE TABLE outbox (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, status_code INTEGER, updated_at INTEGER NOT NULL)');
+const glueInsert = glueDb.prepare("INSERT INTO outbox (id, body, status, updated_at) VALUES (?, ?, 'pending', ?)");
+const glueSettle = glueDb.prepare('UPDATE outbox SET status = ?, status_code = ?, updated_at = ? WHERE id = ?');
+
 /** @type {Record<string, (worker: number) => Promise<void>>} */
 const sides = {
   async portico(worker) {
@@ -50,6 +62,14 @@ const sides = {
   async undici() {
     const response = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`receiver answered ${response.statusCode}`);
+  },
+  async undiciOutbox() {
+    const id = randomUUID();
+    glueInsert.run(id, body, Date.now());
+    const response = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    await response.body.text();
+    glueSettle.run(response.statusCode === 200 ? 'delivered' : 'pending', response.statusCode, Date.now(), id);
     if (response.statusCode !== 200) throw new Error(`receiver answered ${response.statusCode}`);
   },
 };
@@ -77,10 +97,12 @@ async function load(send, durationMs) {
 try {
   for (const send of Object.values(sides)) await load(send, options.warmupMs);
   /** @type {Record<string, { perSecond: number, p99Ms: number }[]>} */
-  const rounds = { portico: [], undici: [] };
+  const rounds = { portico: [], undici: [], undiciOutbox: [] };
+  const names = Object.keys(rounds);
   for (let round = 0; round < options.rounds; round++) {
-    const order = round % 2 === 0 ? ['portico', 'undici'] : ['undici', 'portico'];
-    for (const name of order) rounds[name]?.push(await load(/** @type {any} */ (sides[name]), options.roundMs));
+    // Rotate the order, so no side always runs first or last.
+    const order = names.map((_, index) => /** @type {string} */ (names[(index + round) % names.length]));
+    for (const name of order) rounds[/** @type {keyof typeof rounds} */ (name)].push(await load(/** @type {any} */ (sides[name]), options.roundMs));
   }
   const summary = Object.fromEntries(
     Object.entries(rounds).map(([name, list]) => [
@@ -92,5 +114,9 @@ try {
 } finally {
   await gateway.stop();
   await storage.close();
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+  glueDb.close();
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(`${dbFile}${suffix}`, { force: true });
+    rmSync(`${glueFile}${suffix}`, { force: true });
+  }
 }
