@@ -1,5 +1,5 @@
 // The operator logger of docs/operations.md: Portico's own messages (not the integration log)
-// sent to pino, and the one logger handed to every part that reports something.
+// sent to pino, through the gateway, which the HTTP handler reports to as well.
 // #region pino
 import type { Logger } from '@portico/core';
 
@@ -26,8 +26,9 @@ export function observedGateway(pino: PinoMethods, storage: Storage, keyRing: Ke
   // The gateway reports storage failures, dropped log entries and event handlers that threw.
   const gateway = createGateway({ storage, keyRing, logger });
   const app = express();
-  // The HTTP handler has a logger of its own: unexpected errors in routes, a body parser mounted too early.
-  app.use(createExpressRouter(gateway, { logger }));
+  // The HTTP handler reports to the gateway's logger too (unexpected errors in routes, a body
+  // parser mounted too early); its own `logger` option would send them elsewhere.
+  app.use(createExpressRouter(gateway));
   return { gateway, app };
 }
 // #endregion wire

@@ -117,6 +117,8 @@ export interface Gateway {
   recordCall(record: LogRecord): void;
   /** Subscribes to accepted webhooks; returns the unsubscribe function. */
   on(type: 'event', handler: InboundEventHandler): () => void;
+  /** Where operators' messages go (the `logger` option): an HTTP handler over this gateway reports there too. */
+  readonly logger: Logger;
   /** Writes buffered log entries and usage counts. */
   flush(): Promise<void>;
   /** Starts the dispatcher, which retries due notifications until `stop()`. */
@@ -189,6 +191,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
 
   const gateway: Gateway = {
     integrations,
+    logger,
     receiveWebhook: createWebhookReceiver({ ...services, toleranceSeconds: options.webhookToleranceSeconds ?? 300, emit }),
     logs: {
       async query(rawQuery = {}) {

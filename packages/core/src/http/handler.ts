@@ -1,6 +1,6 @@
 import { PorticoError } from '../errors';
 import type { Gateway } from '../gateway';
-import { consoleLogger, type Logger } from '../logger';
+import type { Logger } from '../logger';
 import { parseInput } from '../schemas/parse';
 import { docsRoutes } from './docs-routes';
 import { gatewayRoutes } from './gateway-routes';
@@ -49,7 +49,7 @@ export interface HttpHandlerOptions {
   routes?: readonly Route[];
   /** Title, version and servers of the OpenAPI document. */
   openapi?: OpenApiInfo;
-  /** Where unexpected errors are reported (they are answered as a bare 500). Default: the console. */
+  /** Where unexpected errors are reported (they are answered as a bare 500). Default: the gateway's `logger`. */
   logger?: Logger;
 }
 
@@ -138,7 +138,7 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
   const prefix = normalisePrefix(options.prefix ?? '/api/gateway');
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const policy = options.policy ?? defaultPolicy;
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? gateway.logger;
   const authenticate = options.authenticate ?? (() => null);
   let document: OpenApiDocument | undefined;
   const openapi = () => (document ??= buildOpenApiDocument(routes, { prefix, ...options.openapi }));

@@ -198,6 +198,14 @@ describe('createHttpHandler: unexpected errors', () => {
     expect(errors[0]?.fields).toMatchObject({ operationId: 'explode', error: expect.objectContaining({ message: expect.stringContaining('SELECT') }) });
   });
 
+  it("reports to the gateway's logger when the handler is given none", async () => {
+    const { logger, errors } = recordingLogger();
+    const handler = createHttpHandler(createGateway({ keyRing: generateKeyRing(), logger }), { routes: [explode] });
+    const response = await handler.handle({ method: 'GET', path: '/api/gateway/explode', query: new URLSearchParams(), headers: {}, rawBody: new Uint8Array() });
+    expectProblem(response, 500, 'INTERNAL');
+    expect(errors.map((entry) => entry.message)).toEqual(['Unexpected error in a Portico route']);
+  });
+
   it("masks and logs an error thrown by the host's authenticate", async () => {
     const { logger, errors } = recordingLogger();
     const authenticate = () => {
