@@ -1,5 +1,6 @@
 // Master key rotation, for docs/security.md. The test seals secrets under the old key, restarts a
-// gateway on the same SQLite file with the ring this returns, and receives a signed webhook.
+// gateway on the same SQLite file with the ring this returns, receives a signed webhook, reseals,
+// and then receives one with the new key alone.
 // #region rotate
 import { keyRingFromBase64, type KeyRing } from '@portico/core';
 
@@ -13,3 +14,17 @@ export function rotatedKeyRing(env: NodeJS.ProcessEnv = process.env): KeyRing {
   return { currentKeyId: current.currentKeyId, keys: { ...previous.keys, ...current.keys } };
 }
 // #endregion rotate
+
+// #region reseal
+import type { Gateway, ResealResult } from '@portico/core';
+
+/**
+ * Seals every stored secret the old key sealed again under the current key. Run it once on a
+ * gateway whose ring holds both keys; afterwards the old key can leave the ring.
+ */
+export async function resealUnderCurrentKey(gateway: Gateway): Promise<ResealResult> {
+  const result = await gateway.integrations.resealSecrets('master-key-rotation');
+  // e.g. { checked: 120, resealed: 37 }: integrations without a secret or headers need nothing.
+  return result;
+}
+// #endregion reseal

@@ -25,7 +25,7 @@ import { sqliteStorage } from '@portico/sqlite';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateApiKey } from '../snippets/security-api-keys.ts';
-import { rotatedKeyRing } from '../snippets/security-key-ring.ts';
+import { resealUnderCurrentKey, rotatedKeyRing } from '../snippets/security-key-ring.ts';
 import { maskForLog, maskedLogEntry } from '../snippets/security-masking.ts';
 import { createReceiver, verifyNotification } from '../snippets/security-receiver.ts';
 import { sendWebhook, signWebhook } from '../snippets/security-sender.ts';
@@ -461,7 +461,7 @@ describe('masking', () => {
 });
 
 describe('master key rotation', () => {
-  it('a secret sealed under the old key still verifies after the restart with [new, old]; without the old key it cannot', async () => {
+  it('a secret sealed under the old key verifies with [new, old], not with the new key alone until it is resealed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portico-docs-security-'));
     const filename = join(dir, 'portico.db');
     try {
@@ -499,6 +499,18 @@ describe('master key rotation', () => {
         expect(withoutOld.events).toHaveLength(0);
       } finally {
         await withoutOld.close();
+      }
+
+      // Resealed with both keys in the ring, the secret then opens with the new key alone.
+      const rotatedGateway = createGateway({ storage: after, keyRing: rotatedKeyRing({ PORTICO_MASTER_KEY: MASTER_KEY_B, PORTICO_PREVIOUS_MASTER_KEY: MASTER_KEY_A }), logger: silentLogger });
+      expect(await resealUnderCurrentKey(rotatedGateway)).toEqual({ checked: 2, resealed: 1 });
+      expect((await after.integrations.get(integration.id))?.sealedSecret).toMatch(/^v1\.k2\./);
+      const newKeyOnly = await serve({ storage: after, keyRing: keyRingFromBase64(MASTER_KEY_B, 'k2') });
+      try {
+        const sent = await sendWebhook({ url: `${newKeyOnly.base}/webhook`, apiKey, secret: STANDARD_SECRET, event: { event: 'AFTER_RESEAL' } });
+        expect(sent.status).toBe(202);
+      } finally {
+        await newKeyOnly.close();
         await after.close();
       }
     } finally {

@@ -15,6 +15,7 @@ export { generateApiKey, parseApiKey, hashApiKey, apiKeyPattern, type ApiKey, ty
 export {
   sealSecret,
   openSecret,
+  sealedKeyId,
   assertKeyRing,
   keyRingFromBase64,
   generateKeyRing,
@@ -31,7 +32,7 @@ export * from './schemas/fields';
 export * from './schemas/inputs';
 export { parseInput } from './schemas/parse';
 export type { Integration, IntegrationStats } from './registry/integration';
-export type { IntegrationRegistry, CreatedIntegration, RotatedKey, IntegrationList } from './registry/integration-registry';
+export type { IntegrationRegistry, CreatedIntegration, RotatedKey, IntegrationList, ResealResult } from './registry/integration-registry';
 export type { LogOptions, LogRecord } from './logs/log-writer';
 export type { UsageOptions, UsageOutcome } from './usage/usage-recorder';
 export type { UsagePoint, UsageSeries } from './usage/usage-series';

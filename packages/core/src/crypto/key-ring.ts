@@ -155,6 +155,20 @@ export function sealSecret(ring: KeyRing, plaintext: string, context: SealContex
 }
 
 /**
+ * The id of the key a value made by {@link sealSecret} was sealed with, read from its clear
+ * header without opening it; null when the value is not in that format.
+ *
+ * @example
+ * ```ts
+ * if (sealedKeyId(record.sealedSecret) !== ring.currentKeyId) reseal(record);
+ * ```
+ */
+export function sealedKeyId(sealed: string): string | null {
+  const [version, keyId = ''] = sealed.split('.', 2);
+  return version === VERSION && keyIdPattern.test(keyId) ? keyId : null;
+}
+
+/**
  * Decrypts a value made by {@link sealSecret} with whichever key of the ring it names, so values
  * sealed before a rotation still open.
  *

@@ -1,5 +1,5 @@
 import type { GatewayServices } from '../services';
-import { sealSecret } from '../crypto/key-ring';
+import { openSecret, sealedKeyId, sealSecret } from '../crypto/key-ring';
 import { PorticoError } from '../errors';
 import { generateWebhookSecret } from '../inbound/signatures/secret';
 import { generateApiKey } from '../keys/api-key';
@@ -44,6 +44,14 @@ export interface IntegrationList {
   nextCursor: string | null;
 }
 
+/** What `resealSecrets` did. */
+export interface ResealResult {
+  /** Integrations looked at. */
+  checked: number;
+  /** Integrations whose signing secret or outbound headers were sealed again under the current key. */
+  resealed: number;
+}
+
 /** Registering and managing integrations. */
 export interface IntegrationRegistry {
   /**
@@ -64,6 +72,13 @@ export interface IntegrationRegistry {
    * gateway's `keyGracePeriodMs`), then is refused; a key older than that is revoked at once.
    */
   rotateKey(id: string, actor: string, options?: { gracePeriodMs?: number }): Promise<RotatedKey>;
+  /**
+   * Seals every stored signing secret and outbound header set that an older key sealed again under
+   * the key ring's current key, so the older key can then leave the ring. Run it after a master
+   * key rotation, with the old key still in the ring; it is safe to run again or on several
+   * instances at once (each change is a versioned update).
+   */
+  resealSecrets(actor: string): Promise<ResealResult>;
 }
 
 /** Services the registry needs. */
@@ -73,6 +88,7 @@ export interface RegistryDeps extends GatewayServices {
 }
 
 const KEY_WARNING = 'The API key is shown only this once. Store it safely.';
+const RESEAL_PAGE = 100;
 const INSERT_ATTEMPTS = 5;
 const UPDATE_ATTEMPTS = 5;
 
@@ -128,6 +144,24 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
       if (updated) return updated;
     }
     throw new PorticoError('VERSION_CONFLICT', `Integration '${id}' is being changed concurrently; try again.`);
+  }
+
+  const sealedUnderOlderKey = (record: IntegrationRecord) =>
+    [record.sealedSecret, record.sealedHeaders].some((sealed) => sealed !== null && sealedKeyId(sealed) !== keyRing.currentKeyId);
+
+  /* Values sealed under a key other than the current one, opened and sealed again under it. */
+  function resealed(record: IntegrationRecord): Pick<IntegrationChanges, 'sealedSecret' | 'sealedHeaders'> {
+    const again = (sealed: string | null, purpose: string) => {
+      if (sealed === null || sealedKeyId(sealed) === keyRing.currentKeyId) return undefined;
+      const context = { recordId: record.id, purpose };
+      return sealSecret(keyRing, openSecret(keyRing, sealed, context), context);
+    };
+    const changes: Pick<IntegrationChanges, 'sealedSecret' | 'sealedHeaders'> = {};
+    const secret = again(record.sealedSecret, 'secret');
+    const headers = again(record.sealedHeaders, 'headers');
+    if (secret !== undefined) changes.sealedSecret = secret;
+    if (headers !== undefined) changes.sealedHeaders = headers;
+    return changes;
   }
 
   return {
@@ -250,6 +284,29 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
         previousKeyExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
         warning: KEY_WARNING,
       };
+    },
+
+    async resealSecrets(actor) {
+      const result: ResealResult = { checked: 0, resealed: 0 };
+      let cursor: string | undefined;
+      do {
+        const page = await storage.integrations.list({ limit: RESEAL_PAGE, cursor });
+        for (const record of page.items) {
+          result.checked++;
+          if (!sealedUnderOlderKey(record)) continue;
+          await change(record.id, actor, resealed);
+          log.write({
+            intId: record.id,
+            direction: 'SYSTEM',
+            event: 'SECRETS_RESEALED',
+            status: 'OK',
+            payload: { key_id: keyRing.currentKeyId, by: actor },
+          });
+          result.resealed++;
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return result;
     },
   };
 }

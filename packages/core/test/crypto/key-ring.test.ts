@@ -5,6 +5,7 @@ import {
   generateKeyRing,
   keyRingFromBase64,
   openSecret,
+  sealedKeyId,
   sealSecret,
   type KeyRing,
   type SealContext,
@@ -219,5 +220,15 @@ describe('generateKeyRing', () => {
     expect(a.keys.k1?.length).toBe(32);
     expect(b.currentKeyId).toBe('dev');
     expect(Buffer.from(a.keys.k1 ?? []).equals(Buffer.from(b.keys.dev ?? []))).toBe(false);
+  });
+});
+
+describe('sealedKeyId', () => {
+  it('reads the sealing key id from the clear header, and refuses anything else', () => {
+    const ring = generateKeyRing('2026-01');
+    expect(sealedKeyId(sealSecret(ring, 'x', { recordId: 'GW-1', purpose: 'secret' }))).toBe('2026-01');
+    expect(sealedKeyId('v2.k1.a.b.c')).toBeNull();
+    expect(sealedKeyId('v1.bad id.a.b.c')).toBeNull();
+    expect(sealedKeyId('')).toBeNull();
   });
 });
