@@ -121,7 +121,10 @@ export interface Gateway {
   readonly logger: Logger;
   /** Writes buffered log entries and usage counts. */
   flush(): Promise<void>;
-  /** Starts the dispatcher, which retries due notifications until `stop()`. */
+  /**
+   * Starts the dispatcher, which retries due notifications until `stop()`, and applies log and
+   * usage retention even while no traffic arrives (otherwise it runs after each written batch).
+   */
   start(): void;
   /**
    * Stops the dispatcher, waits for attempts in flight, then flushes buffered writes. A storage
@@ -131,6 +134,8 @@ export interface Gateway {
 }
 
 const DAY_MS = 86_400_000;
+/* Retention runs after a batch is written; while started, an idle gateway is checked this often too. */
+const IDLE_RETENTION_CHECK_MS = 60_000;
 const outcomeOf = { OK: 'success', ERROR: 'error', RATE_LIMITED: 'rate_limited' } as const;
 
 /**
@@ -189,6 +194,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const integrations = createIntegrationRegistry({ ...services, keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS });
   const outbound = createOutbound(services, { egress: options.egress, delivery: options.delivery, source: options.source });
 
+  let retentionTimer: NodeJS.Timeout | undefined;
   const gateway: Gateway = {
     integrations,
     logger,
@@ -241,8 +247,15 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       return () => handlers.delete(handler);
     },
     flush,
-    start: () => outbound.dispatcher.start(),
+    start() {
+      outbound.dispatcher.start();
+      retentionTimer ??= setInterval(() => {
+        flush().catch((error: unknown) => logger.error('Retention while idle failed', { error }));
+      }, IDLE_RETENTION_CHECK_MS).unref();
+    },
     async stop() {
+      clearInterval(retentionTimer);
+      retentionTimer = undefined;
       await outbound.close();
       await flush();
       if (ownsStorage) await storage.close();

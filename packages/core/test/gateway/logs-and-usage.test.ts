@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../../src/clock';
 import { sequentialIds } from '../../src/ids';
 import { silentLogger } from '../../src/logger';
@@ -173,5 +173,25 @@ describe('recordCall', () => {
     ]);
     expect(JSON.stringify(logs)).not.toContain('atlassian-token');
     expect((await gateway.integrations.get(integration.id)).stats).toMatchObject({ totalRequests: 2, successRequests: 1, errorRequests: 1 });
+  });
+});
+
+describe('retention while idle', () => {
+  it('drops aged-out log entries once started, though nothing is written any more', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const storage = memoryStorage();
+      const { gateway, clock } = setup({ storage, logs: { retentionMs: 60_000, pruneIntervalMs: 0 } });
+      await gateway.integrations.create({ name: 'x', type: 'WEBHOOK_IN' }, 'a');
+      await gateway.flush();
+      expect(await storage.logs.count()).toBe(1);
+      gateway.start();
+      clock.advance(120_000);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(await storage.logs.count()).toBe(0);
+      await gateway.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
