@@ -17,6 +17,12 @@ export interface UsageOptions {
   hourRetentionMs?: number;
   /** How often retention runs. Default 1 hour. */
   pruneIntervalMs?: number;
+  /**
+   * Rows kept in memory while storage is slow or down. Beyond it the oldest per-minute rows,
+   * then per-hour rows, are dropped: the series lose resolution, the totals stay exact.
+   * Default 100,000.
+   */
+  maxBufferedRows?: number;
 }
 
 /** Counts requests per integration in memory and adds them to storage in batches. */
@@ -40,13 +46,34 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
   const minuteRetentionMs = options.minuteRetentionMs ?? 7 * DAY_MS;
   const hourRetentionMs = options.hourRetentionMs ?? 400 * DAY_MS;
   const pruneIntervalMs = options.pruneIntervalMs ?? HOUR_MS;
+  const maxBufferedRows = options.maxBufferedRows ?? 100_000;
   let pending = new Map<string, UsageDelta>();
+
+  /*
+   * Each count is in a minute row, an hour row and the total row, so the oldest minute rows, then
+   * hour rows, can go without losing a count from the totals. Down to nine tenths of the bound,
+   * so a full buffer sheds once per many new rows, not on each.
+   */
+  function shed(): void {
+    const target = Math.floor(maxBufferedRows * 0.9);
+    let dropped = 0;
+    for (const granularity of ['minute', 'hour'] as const) {
+      for (const [key, row] of pending) {
+        if (pending.size <= target) break;
+        if (row.granularity !== granularity) continue;
+        pending.delete(key);
+        dropped++;
+      }
+    }
+    if (dropped > 0) logger.warn('Usage buffer full; oldest per-minute and per-hour rows dropped, totals kept', { dropped });
+  }
 
   function add(delta: UsageDelta) {
     const key = `${delta.intId}\u0000${delta.granularity}\u0000${delta.startMs}`;
     const row = pending.get(key);
     if (!row) {
       pending.set(key, delta);
+      if (pending.size > maxBufferedRows) shed();
       return;
     }
     row.success += delta.success;

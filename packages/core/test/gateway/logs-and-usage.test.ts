@@ -72,6 +72,26 @@ describe('log writer', () => {
 });
 
 describe('usage', () => {
+  it('bounds its buffer while storage is down by dropping the oldest series rows, never the totals', async () => {
+    const storage = memoryStorage();
+    let failing = true;
+    const flaky: Storage = { ...storage, usage: { ...storage.usage, add: (rows) => (failing ? Promise.reject(new Error('down')) : storage.usage.add(rows)) } };
+    const recorder = createUsageRecorder({ storage: flaky, clock: manualClock(T0), logger: silentLogger }, { maxBufferedRows: 50, flushIntervalMs: 60_000 });
+    // Two hours of one request a minute from each of 3 integrations: 360 minute rows alone.
+    for (let minute = 0; minute < 120; minute++) {
+      for (const intId of ['GW-1', 'GW-2', 'GW-3']) recorder.record(intId, 'success', T0 + minute * 60_000);
+    }
+    await recorder.flush();
+    failing = false;
+    await recorder.flush();
+    for (const intId of ['GW-1', 'GW-2', 'GW-3']) expect((await storage.usage.totals(intId)).success).toBe(120);
+    const minutes = await storage.usage.buckets('GW-1', 'minute', T0, T0 + 120 * 60_000);
+    expect(minutes.length).toBeGreaterThan(0);
+    expect(minutes.length).toBeLessThan(50);
+    // The newest minutes are the ones kept.
+    expect(minutes.at(-1)?.startMs).toBe(T0 + 119 * 60_000);
+  });
+
   it('sums a burst in memory and writes one row per bucket', async () => {
     const storage = memoryStorage();
     const writes: number[] = [];
