@@ -94,7 +94,7 @@ describe('the egress policy of docs/outbound-security.md', () => {
       const result = await noCa.send(created.id, { event: 'TICKET_CREATED', message: 'SR-1042 opened' }, 'pm-kim');
       expect(result).toMatchObject({ sent: false, statusCode: null });
       // The certificate chains to no root Node trusts: the connection fails, nothing is sent.
-      expect(result.error).toMatch(/^UPSTREAM_UNAVAILABLE: .*\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+      expect(result.error).toMatch(/^UPSTREAM_UNAVAILABLE: .*TLS verification failed \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
       expect(received.filter((request) => request.url === '/hook')).toHaveLength(1);
     } finally {
       await noCa.stop();
