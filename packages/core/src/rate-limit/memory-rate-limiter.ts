@@ -31,9 +31,9 @@ const INITIAL_CAPACITY = 8;
 const monotonicClock: Clock = { now: () => performance.now() };
 
 /**
- * The newest admission times of one key, oldest first, in a ring buffer. It keeps as many as
- * the largest limit the key was consumed with: enough to decide under any limit up to that one,
- * so lowering and raising a key's limit stays exact.
+ * The admission times of one key still inside its window, oldest first, in a ring buffer, and
+ * never more than the largest limit the key was consumed with: enough to decide under any limit
+ * up to that one, so lowering and raising a key's limit stays exact.
  */
 class AdmissionLog {
   private times: Float64Array;
@@ -59,23 +59,24 @@ class AdmissionLog {
 
   /** The `index`-th oldest kept admission; `index` must be below `size`. */
   at(index: number): number {
-    return this.times[(this.start + index) % this.times.length]!;
+    const position = this.start + index;
+    return this.times[position < this.times.length ? position : position - this.times.length]!;
   }
 
   newest(): number {
     return this.at(this.size - 1);
   }
 
-  /** How many kept admissions are later than `sinceMs`, by binary search over the sorted log. */
-  countAfter(sinceMs: number): number {
-    let low = 0;
-    let high = this.size;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.at(middle) > sinceMs) high = middle;
-      else low = middle + 1;
+  /**
+   * Forgets admissions at or before `sinceMs`: they have left the window and, time only moving
+   * forward for a key, never come back into it. Each admission is dropped once, so what is kept
+   * is exactly the window and counting it is free.
+   */
+  dropUpTo(sinceMs: number): void {
+    while (this.size > 0 && this.times[this.start]! <= sinceMs) {
+      this.start = this.start + 1 === this.times.length ? 0 : this.start + 1;
+      this.size--;
     }
-    return this.size - low;
   }
 
   record(atMs: number): void {
@@ -109,7 +110,8 @@ function decide(log: AdmissionLog, clockMs: number, { limit, windowMs }: RateLim
   const nowMs = log.size === 0 ? clockMs : Math.max(clockMs, log.newest());
   log.maxLimit = Math.max(log.maxLimit, limit);
   log.windowMs = windowMs;
-  const inWindow = log.countAfter(nowMs - windowMs);
+  log.dropUpTo(nowMs - windowMs);
+  const inWindow = log.size;
   const allowed = inWindow < limit;
   if (allowed) log.record(nowMs);
   return {
@@ -128,8 +130,9 @@ function decide(log: AdmissionLog, clockMs: number, { limit, windowMs }: RateLim
  * limiters let twice the limit through. Refused requests are not counted, so a sender that
  * keeps retrying gets in as soon as the window allows. A key is forgotten once its newest
  * admission is older than its window, and the least recently used one past `maxKeys`.
- * Each decision is O(log limit) and allocation-light: memory is allocated only for a new key
- * and when a busy key's log doubles.
+ * A key's log holds only the admissions of its current window (the window of its latest call),
+ * so each decision is amortised O(1) and allocation-light: memory is allocated only for a new
+ * key and when a busy key's log doubles.
  * Several gateway instances need a shared limiter instead (`@portico/redis`).
  *
  * @example
