@@ -40,14 +40,14 @@ export function sqliteReplayStore(db: Database.Database, group: GroupCommit): Re
       const fresh = group.run(() => sql.remember.run({ scope, id, expiresAt: nowMs + ttlMs, nowMs }).changes === 1);
       if (!sweepQueued) {
         sweepQueued = true;
-        // A failed sweep loses nothing: the next transaction sweeps again, and a failed commit
+        // A failed sweep loses nothing: a later transaction sweeps again, and a failed commit
         // already rejects the upserts beside it.
         void group
-          .run(() => {
+          .run(() => sql.sweep.run(nowMs, SWEEP_LIMIT))
+          .catch(() => {})
+          .finally(() => {
             sweepQueued = false;
-            sql.sweep.run(nowMs, SWEEP_LIMIT);
-          })
-          .catch(() => {});
+          });
       }
       return fresh;
     },
