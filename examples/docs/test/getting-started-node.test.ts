@@ -1,18 +1,9 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { snippetEnvironment } from './support/snippet-environment.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'portico-docs-node-'));
-Object.assign(process.env, {
-  PORTICO_DB: join(dir, 'portico.db'),
-  PORTICO_MASTER_KEY: Buffer.alloc(32, 11).toString('base64'),
-  PORTICO_ADMIN_TOKEN: 'docs-admin-token',
-  PORT: '0',
-  HOST: '127.0.0.1',
-});
+const environment = snippetEnvironment('node', 11);
 const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
 
 const { server } = await import('../snippets/getting-started-node.ts');
@@ -29,7 +20,7 @@ describe('getting started on bare node:http', () => {
   afterAll(async () => {
     await shutdown(server);
     printed.mockRestore();
-    rmSync(dir, { recursive: true, force: true });
+    environment.remove();
   });
 
   it('registers an integration with the admin token and accepts a webhook with its key', async () => {

@@ -1,24 +1,14 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createGateway, keyRingFromBase64, silentLogger } from '@portico/core';
 import { createExpressRouter } from '@portico/express';
 import { sqliteStorage } from '@portico/sqlite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { snippetEnvironment } from './support/snippet-environment.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'portico-docs-'));
-const masterKey = Buffer.alloc(32, 7).toString('base64');
-Object.assign(process.env, {
-  PORTICO_DB: join(dir, 'portico.db'),
-  PORTICO_MASTER_KEY: masterKey,
-  PORTICO_ADMIN_TOKEN: 'docs-admin-token',
-  PORTICO_PM_TOKEN: 'docs-pm-token',
-  PORT: '0',
-  HOST: '127.0.0.1',
-});
+const { dir, masterKey, remove } = snippetEnvironment('express', 7);
 const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
 
 const { server, stop } = await import('../snippets/getting-started-express.ts');
@@ -42,7 +32,7 @@ describe('getting started on Express', () => {
     process.off('SIGTERM', stop).off('SIGINT', stop);
     if (!stopped) await stop();
     printed.mockRestore();
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   });
 
   async function register(body: object): Promise<{ int_id: string; api_key: string }> {
