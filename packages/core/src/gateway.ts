@@ -1,3 +1,4 @@
+import { cachedOpener } from './crypto/cached-opener';
 import type { GatewayServices } from './services';
 import { systemClock, type Clock } from './clock';
 import { assertKeyRing, generateKeyRing, type KeyRing } from './crypto/key-ring';
@@ -190,7 +191,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
     await Promise.all([log.flush(), usage.flush()]);
   }
 
-  const services: GatewayServices = { storage, rateLimiter, clock, ids, keyRing, log, usage, logger };
+  const services: GatewayServices = { storage, rateLimiter, clock, ids, keyRing, openSealed: cachedOpener(keyRing), log, usage, logger };
   const integrations = createIntegrationRegistry({ ...services, keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS });
   const outbound = createOutbound(services, { egress: options.egress, delivery: options.delivery, source: options.source });
 

@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import type { SecretOpener } from './crypto/cached-opener';
 import type { KeyRing } from './crypto/key-ring';
 import type { IdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -14,6 +15,8 @@ export interface GatewayServices {
   clock: Clock;
   ids: IdGenerator;
   keyRing: KeyRing;
+  /** Opens sealed values through one cache shared by the inbound and the outbound side. */
+  openSealed: SecretOpener;
   log: LogWriter;
   usage: UsageRecorder;
   logger: Logger;

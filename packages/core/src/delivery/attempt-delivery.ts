@@ -1,6 +1,5 @@
 import type { Clock } from '../clock';
-import { cachedOpener } from '../crypto/cached-opener';
-import type { KeyRing } from '../crypto/key-ring';
+import type { SecretOpener } from '../crypto/cached-opener';
 import type { EgressClient } from '../egress/egress-client';
 import { isPorticoError } from '../errors';
 import type { Logger } from '../logger';
@@ -19,7 +18,7 @@ import { describeFailure, judgeError, judgeStatus, type Verdict } from './verdic
 export interface AttemptDeps {
   storage: Storage;
   clock: Clock;
-  keyRing: KeyRing;
+  openSealed: SecretOpener;
   egress: EgressClient;
   log: LogWriter;
   usage: UsageRecorder;
@@ -76,20 +75,19 @@ function answerError(statusCode: number, verdict: Verdict): string {
  *
  * @example
  * ```ts
- * const attempt = createDeliveryAttempt({ storage, clock, keyRing, egress, log, usage, logger, flag, options });
+ * const attempt = createDeliveryAttempt({ storage, clock, openSealed, egress, log, usage, logger, flag, options });
  * const { delivery, settled } = await attempt(claimed, dispatcher.owner);
  * ```
  */
 export function createDeliveryAttempt(deps: AttemptDeps): AttemptDelivery {
-  const { storage, clock, keyRing, egress, log, usage, logger, flag, options } = deps;
-  const open = cachedOpener(keyRing);
+  const { storage, clock, openSealed, egress, log, usage, logger, flag, options } = deps;
 
   async function exchange(integration: IntegrationRecord, url: string, delivery: DeliveryRecord, atMs: number): Promise<Exchange> {
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
     let headers: Record<string, string> = {};
     try {
-      headers = deliveryHeaders(open, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body });
+      headers = deliveryHeaders(openSealed, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body });
       const response = await egress.request(url, { method: 'POST', headers, body: delivery.body, timeoutMs: options.timeoutMs });
       const verdict = judgeStatus(response.statusCode);
       return {

@@ -1,5 +1,4 @@
-import { cachedOpener } from '../crypto/cached-opener';
-import type { KeyRing } from '../crypto/key-ring';
+import type { SecretOpener } from '../crypto/cached-opener';
 import type { EgressClient } from '../egress/egress-client';
 import { PorticoError } from '../errors';
 import type { LogWriter } from '../logs/log-writer';
@@ -31,13 +30,12 @@ export const ENDPOINT_TEST_TIMEOUT_MS = 5_000;
  *
  * @example
  * ```ts
- * const testEndpoint = createEndpointTester({ storage, keyRing, egress, log });
+ * const testEndpoint = createEndpointTester({ storage, openSealed, egress, log });
  * await testEndpoint('GW-1A2B3C4D'); // { status: 'OK', statusCode: 200, elapsedMs: 12, url: '…' }
  * ```
  */
-export function createEndpointTester(deps: { storage: Storage; keyRing: KeyRing; egress: EgressClient; log: LogWriter }): TestEndpoint {
-  const { storage, keyRing, egress, log } = deps;
-  const open = cachedOpener(keyRing);
+export function createEndpointTester(deps: { storage: Storage; openSealed: SecretOpener; egress: EgressClient; log: LogWriter }): TestEndpoint {
+  const { storage, openSealed, egress, log } = deps;
 
   return async function testEndpoint(intId) {
     const integration = await storage.integrations.get(intId);
@@ -45,7 +43,7 @@ export function createEndpointTester(deps: { storage: Storage; keyRing: KeyRing;
     const url = integration.endpointUrl;
     if (url === null) return { status: 'SKIPPED', message: 'The integration has no endpoint_url.' };
     try {
-      const headers = { ...customHeaders(open, integration), 'user-agent': USER_AGENT };
+      const headers = { ...customHeaders(openSealed, integration), 'user-agent': USER_AGENT };
       const response = await egress.request(url, { method: 'GET', headers, timeoutMs: ENDPOINT_TEST_TIMEOUT_MS });
       const status = response.statusCode < 400 ? 'OK' : 'ERROR';
       log.write({ intId, direction: 'OUT', event: 'TEST_PING', status, payload: { url, status_code: response.statusCode } });

@@ -44,13 +44,13 @@ const RESPONSE_BYTES_KEPT = 1024;
  *
  * @example
  * ```ts
- * const outbound = createOutbound({ storage, rateLimiter, clock, ids, keyRing, log, usage, logger }, { source: 'guardia_itsm' });
+ * const outbound = createOutbound(services, { source: 'guardia_itsm' });
  * outbound.dispatcher.start();
  * await outbound.close();
  * ```
  */
 export function createOutbound(deps: OutboundDeps, options: OutboundOptions = {}): Outbound {
-  const { storage, clock, keyRing, log, usage, logger } = deps;
+  const { storage, clock, openSealed, log, usage, logger } = deps;
   const delivery = resolveDeliveryOptions(options.delivery);
   const egress = createEgressClient({
     ...options.egress,
@@ -58,13 +58,13 @@ export function createOutbound(deps: OutboundDeps, options: OutboundOptions = {}
     maxResponseBytes: RESPONSE_BYTES_KEPT,
   });
   const flag = createFailingFlag({ storage, log, failingAfter: delivery.failingAfter });
-  const attempt = createDeliveryAttempt({ storage, clock, keyRing, egress, log, usage, logger, flag, options: delivery });
+  const attempt = createDeliveryAttempt({ storage, clock, openSealed, egress, log, usage, logger, flag, options: delivery });
   const dispatcher = createDispatcher({ outbox: storage.outbox, clock, logger, attempt, options: delivery });
   let closing: Promise<void> | undefined;
 
   return {
     send: createSender({ ...deps, dispatcher, source: options.source ?? 'portico', leaseMs: delivery.leaseMs }),
-    testEndpoint: createEndpointTester({ storage, keyRing, egress, log }),
+    testEndpoint: createEndpointTester({ storage, openSealed, egress, log }),
     deliveries: createDeliveries({ storage, clock, log, dispatcher }),
     dispatcher,
     close() {

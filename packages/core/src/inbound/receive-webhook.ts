@@ -1,5 +1,4 @@
 import type { GatewayServices } from '../services';
-import { cachedOpener } from '../crypto/cached-opener';
 import { PorticoError } from '../errors';
 import { hashApiKey, parseApiKey } from '../keys/api-key';
 import type { IntegrationRecord } from '../storage/records';
@@ -40,7 +39,7 @@ function parsePayload(rawBody: Uint8Array): { payload: unknown; event: string } 
  * and, once the integration is known, a log entry.
  */
 export function createWebhookReceiver(deps: ReceiverDeps) {
-  const { storage, rateLimiter, clock, ids, keyRing, log, usage } = deps;
+  const { storage, rateLimiter, clock, ids, openSealed, log, usage } = deps;
   const toleranceMs = deps.toleranceSeconds * 1000;
 
   function refuse(record: IntegrationRecord, now: number, event: string, error: PorticoError): PorticoError {
@@ -56,8 +55,6 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     return error;
   }
 
-  const open = cachedOpener(keyRing);
-
   return async function receiveWebhook(request: WebhookRequest): Promise<WebhookAccepted> {
     const now = request.receivedAt ?? clock.now();
     // One answer for malformed, unknown and disabled keys: a caller learns nothing about which.
@@ -70,7 +67,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     let rememberMs = 2 * toleranceMs;
     if (record.sealedSecret !== null && record.signatureScheme !== null) {
       const verdict = verifySignature(record.signatureScheme, {
-        secret: open(record.sealedSecret, { recordId: record.id, purpose: 'secret' }),
+        secret: openSealed(record.sealedSecret, { recordId: record.id, purpose: 'secret' }),
         headers: request.headers,
         rawBody: request.rawBody,
         nowMs: now,
