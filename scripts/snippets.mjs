@@ -81,7 +81,7 @@ export function snippetText(path, region) {
  * Checks (and with `write`, fixes) one Markdown file.
  * @param {string} file absolute path
  * @param {{ write?: boolean }} [options]
- * @returns {{ problems: string[], blocks: number, bound: number }}
+ * @returns {{ problems: string[] }}
  */
 export function syncGuide(file, { write = false } = {}) {
   const name = relative(root, file);
@@ -90,8 +90,6 @@ export function syncGuide(file, { write = false } = {}) {
   const out = [];
   /** @type {string[]} */
   const problems = [];
-  let blocks = 0;
-  let bound = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const fence = FENCE.exec(line);
@@ -106,7 +104,6 @@ export function syncGuide(file, { write = false } = {}) {
       out.push(...lines.slice(i));
       break;
     }
-    blocks++;
     const language = fence[2] ?? '';
     const body = lines.slice(i + 1, close).join('\n');
     const marker = MARKER.exec((lines[i - 1] ?? '').trim());
@@ -119,7 +116,6 @@ export function syncGuide(file, { write = false } = {}) {
         );
       }
     } else {
-      bound++;
       const found = snippetText(source, marker[2]);
       if ('error' in found) {
         problems.push(`${name}:${i}: ${found.error}`);
@@ -132,7 +128,7 @@ export function syncGuide(file, { write = false } = {}) {
     i = close;
   }
   if (write) writeFileSync(file, out.join('\n'));
-  return { problems, blocks, bound };
+  return { problems };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
