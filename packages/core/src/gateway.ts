@@ -4,14 +4,17 @@ import { systemClock, type Clock } from './clock';
 import { assertKeyRing, generateKeyRing, type KeyRing } from './crypto/key-ring';
 import type { Deliveries } from './delivery/deliveries';
 import type { DeliveryOptions } from './delivery/delivery-options';
-import { attachDispatcher } from './delivery/dispatcher';
 import type { EndpointTestResult } from './delivery/endpoint-test';
 import type { NotificationInput } from './delivery/notification';
 import { createOutbound, type EgressOptions } from './delivery/outbound';
 import type { SendResult } from './delivery/send-notification';
 import { randomIds, type IdGenerator } from './ids';
-import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound/inbound-event';
+import { createEvents, type Events } from './inbound/events';
+import { createHandoff, type WebhookHandler } from './inbound/handoff';
+import { resolveHandoffOptions, type HandoffOptions } from './inbound/handoff-options';
+import type { WebhookAccepted, WebhookRequest } from './inbound/inbound-event';
 import { createWebhookReceiver } from './inbound/receive-webhook';
+import { attachDispatchers, DEFAULT_STOP_TIMEOUT_MS } from './queue/dispatcher';
 import { consoleLogger, type Logger } from './logger';
 import { createLogWriter, type LogOptions, type LogRecord } from './logs/log-writer';
 import { integrationTypeLabels, type IntegrationStatus, type IntegrationType } from './model';
@@ -52,6 +55,8 @@ export interface GatewayOptions {
   egress?: EgressOptions;
   /** Timeouts, retries and leases of outbound notifications. */
   delivery?: DeliveryOptions;
+  /** Timeouts, retries, leases and retention of the hand-off of accepted webhooks to the host's handler. */
+  handoff?: HandoffOptions;
   /** The `source` field of every notification body. Default `portico`. */
   source?: string;
 }
@@ -74,24 +79,34 @@ export interface GatewayStats {
   integrationTypes: typeof integrationTypeLabels;
 }
 
-/**
- * A handler of accepted inbound webhooks. Errors it throws are logged, never sent to the sender.
- *
- * @example
- * ```ts
- * const onEvent: InboundEventHandler = async (event) => {
- *   if (!event.test) await tickets.open(event.intId, event.payload);
- * };
- * const unsubscribe = gateway.on('event', onEvent);
- * ```
- */
-export type InboundEventHandler = (event: InboundEvent) => void | Promise<void>;
+/** Options of `gateway.stop()`. */
+export interface StopOptions {
+  /**
+   * Longest wait for hand-offs and delivery attempts in flight; those still running then keep
+   * their leases until they lapse, and another instance or the next start takes them. Default 10 000.
+   */
+  timeoutMs?: number;
+}
 
 /** The gateway: everything Portico does, without HTTP. */
 export interface Gateway {
   integrations: IntegrationRegistry;
-  /** Authenticates, verifies, rate-limits, logs and hands a webhook to the host. Throws a `PorticoError` on refusal. */
+  /**
+   * Authenticates, verifies and rate-limits a webhook, then commits it to the inbox with its log
+   * entry and usage count: once it resolves, the webhook survives a crash (on a durable store)
+   * and reaches the handler at least once. Throws a `PorticoError` on refusal.
+   */
   receiveWebhook(request: WebhookRequest): Promise<WebhookAccepted>;
+  /**
+   * Registers the handler of accepted webhooks, called from the inbox at least once per event:
+   * at once after acceptance when a slot is free, else (and for retries) by the dispatcher that
+   * `start()` runs. One handler per gateway; returns the function that unregisters it. Events
+   * accepted while none is registered wait in the inbox, listed by `events`, for at most
+   * `handoff.retentionMs`.
+   */
+  onWebhook(handler: WebhookHandler): () => void;
+  /** The inbox: accepted webhooks and their hand-offs to the handler. */
+  events: Events;
   logs: {
     /** Newest first; includes entries still buffered. */
     query(query?: LogQueryInput): Promise<Page<LogEntry>>;
@@ -116,22 +131,22 @@ export interface Gateway {
    * masked, and counts it in that integration's usage: `OK` as a success, `ERROR` as an error.
    */
   recordCall(record: LogRecord): void;
-  /** Subscribes to accepted webhooks; returns the unsubscribe function. */
-  on(type: 'event', handler: InboundEventHandler): () => void;
   /** Where operators' messages go (the `logger` option): an HTTP handler over this gateway reports there too. */
   readonly logger: Logger;
   /** Writes buffered log entries and usage counts. */
   flush(): Promise<void>;
   /**
-   * Starts the dispatcher, which retries due notifications until `stop()`, and applies log and
-   * usage retention even while no traffic arrives (otherwise it runs after each written batch).
+   * Starts the dispatchers, which hand due events to the handler and retry due notifications
+   * until `stop()`, and applies log and usage retention even while no traffic arrives (otherwise
+   * it runs after each written batch).
    */
   start(): void;
   /**
-   * Stops the dispatcher, waits for attempts in flight, then flushes buffered writes. A storage
-   * passed in options stays open: its owner closes it.
+   * Stops the dispatchers, waits for hand-offs and attempts in flight (at most
+   * `options.timeoutMs`), then flushes buffered writes. A storage passed in options stays open:
+   * its owner closes it.
    */
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -152,13 +167,13 @@ const outcomeOf = { OK: 'success', ERROR: 'error', RATE_LIMITED: 'rate_limited' 
  *   { name: 'Zabbix', type: 'MONITORING', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
  *   'admin',
  * );
- * gateway.on('event', (event) => console.log(event.intId, event.event, event.payload));
+ * gateway.onWebhook(async (event) => console.log(event.intId, event.event, event.payload));
  *
  * const alerts = await gateway.integrations.create(
  *   { name: 'Alerts', type: 'WEBHOOK_OUT', endpointUrl: 'https://alerts.corp.example/hooks/portico' },
  *   'admin',
  * );
- * gateway.start(); // retries failed notifications until gateway.stop()
+ * gateway.start(); // retries hand-offs and notifications until gateway.stop()
  * await gateway.send(alerts.integration.id, { event: 'TICKET_CREATED', message: 'SR-1042 opened' }, 'admin');
  * ```
  */
@@ -174,18 +189,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   else logger.warn('No keyRing given: secrets are sealed with a key that dies with this process.');
   const log = createLogWriter({ storage, clock, ids, logger }, options.logs);
   const usage = createUsageRecorder({ storage, clock, logger }, options.usage);
-  const handlers = new Set<InboundEventHandler>();
-
-  function emit(event: InboundEvent) {
-    for (const handler of handlers) {
-      try {
-        const result = handler(event);
-        if (result instanceof Promise) result.catch((error) => logger.error('An event handler failed', { error, eventId: event.id }));
-      } catch (error) {
-        logger.error('An event handler failed', { error, eventId: event.id });
-      }
-    }
-  }
+  const handoffOptions = resolveHandoffOptions(options.handoff);
 
   async function flush() {
     await Promise.all([log.flush(), usage.flush()]);
@@ -194,12 +198,20 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
   const services: GatewayServices = { storage, rateLimiter, clock, ids, keyRing, openSealed: cachedOpener(keyRing), log, usage, logger };
   const integrations = createIntegrationRegistry({ ...services, keyGracePeriodMs: options.keyGracePeriodMs ?? DAY_MS });
   const outbound = createOutbound(services, { egress: options.egress, delivery: options.delivery, source: options.source });
+  const handoff = createHandoff({ storage, clock, keyRing, log, logger, options: handoffOptions });
 
   let retentionTimer: NodeJS.Timeout | undefined;
   const gateway: Gateway = {
     integrations,
     logger,
-    receiveWebhook: createWebhookReceiver({ ...services, toleranceSeconds: options.webhookToleranceSeconds ?? 300, emit }),
+    receiveWebhook: createWebhookReceiver({
+      ...services,
+      toleranceSeconds: options.webhookToleranceSeconds ?? 300,
+      handoff,
+      leaseMs: handoffOptions.leaseMs,
+    }),
+    onWebhook: handoff.setHandler,
+    events: createEvents({ storage, clock, keyRing, log, dispatcher: handoff.dispatcher }),
     logs: {
       async query(rawQuery = {}) {
         const query = parseInput(logQuerySchema, rawQuery, 'log query');
@@ -242,26 +254,23 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       log.write(record);
       usage.record(record.intId, outcomeOf[record.status], clock.now());
     },
-    on(type, handler) {
-      if (type !== 'event') throw new TypeError(`Unknown event type '${String(type)}'`);
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
     flush,
     start() {
+      handoff.dispatcher.start();
       outbound.dispatcher.start();
       retentionTimer ??= setInterval(() => {
         flush().catch((error: unknown) => logger.error('Retention while idle failed', { error }));
       }, IDLE_RETENTION_CHECK_MS).unref();
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       clearInterval(retentionTimer);
       retentionTimer = undefined;
-      await outbound.close();
+      const timeoutMs = stopOptions.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+      await Promise.all([handoff.dispatcher.stop(timeoutMs), outbound.close(timeoutMs)]);
       await flush();
       if (ownsStorage) await storage.close();
     },
   };
-  attachDispatcher(gateway, outbound.dispatcher);
+  attachDispatchers(gateway, { outbox: outbound.dispatcher, inbox: handoff.dispatcher });
   return gateway;
 }

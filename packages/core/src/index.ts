@@ -5,6 +5,7 @@ export * from './model';
 export * from './storage/records';
 export * from './storage/storage';
 export * from './storage/memory-storage';
+export { usageDeltas } from './storage/usage-deltas';
 export * from './storage/cursor';
 export * from './rate-limit/rate-limiter';
 export * from './rate-limit/memory-rate-limiter';
@@ -54,6 +55,7 @@ export {
   type RouteResponse,
   type HttpRequest,
   type HttpResponse,
+  type BodyReader,
   type Principal,
 } from './http/route';
 export { createHttpHandler, defaultPolicy, type AccessPolicy, type HttpHandler, type HttpHandlerOptions } from './http/handler';

@@ -144,12 +144,24 @@ function keyOf(ring: KeyRing, keyId: string): Uint8Array {
  * ```
  */
 export function sealSecret(ring: KeyRing, plaintext: string, context: SealContext): string {
+  return sealBytes(ring, Buffer.from(plaintext, 'utf8'), context);
+}
+
+/**
+ * {@link sealSecret} for bytes that need not be text, such as a webhook's raw body.
+ *
+ * @example
+ * ```ts
+ * const sealed = sealBytes(ring, rawBody, { recordId: 'evt_1', purpose: 'inbox' });
+ * ```
+ */
+export function sealBytes(ring: KeyRing, plaintext: Uint8Array, context: SealContext): string {
   assertKeyRing(ring);
   const keyId = ring.currentKeyId;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyOf(ring, keyId), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(keyId, context));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const parts = [iv, ciphertext, cipher.getAuthTag()].map((part) => part.toString('base64url'));
   return [VERSION, keyId, ...parts].join('.');
 }
@@ -181,6 +193,19 @@ export function sealedKeyId(sealed: string): string | null {
  * ```
  */
 export function openSecret(ring: KeyRing, sealed: string, context: SealContext): string {
+  return openBytes(ring, sealed, context).toString('utf8');
+}
+
+/**
+ * Opens a value made by {@link sealBytes} (or {@link sealSecret}) as bytes.
+ *
+ * @throws PorticoError `INTERNAL`, as {@link openSecret}.
+ * @example
+ * ```ts
+ * const rawBody = openBytes(ring, event.sealedRequest, { recordId: event.id, purpose: 'inbox' });
+ * ```
+ */
+export function openBytes(ring: KeyRing, sealed: string, context: SealContext): Buffer {
   assertKeyRing(ring);
   const [version, keyId = '', ivText = '', ciphertextText = '', tagText = '', ...rest] = sealed.split('.');
   if (version !== VERSION || !keyIdPattern.test(keyId) || rest.length > 0) throw unreadable();
@@ -194,7 +219,7 @@ export function openSecret(ring: KeyRing, sealed: string, context: SealContext):
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(associatedData(keyId, context));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch (cause) {
     throw unreadable(cause);
   }

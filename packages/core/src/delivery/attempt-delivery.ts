@@ -11,7 +11,7 @@ import { deliveryHeaders } from './delivery-headers';
 import type { ResolvedDeliveryOptions } from './delivery-options';
 import type { FailingFlag } from './failing-flag';
 import { bodyValue } from './notification';
-import { parseRetryAfterMs, retryDelayMs } from './retry-delay';
+import { parseRetryAfterMs, retryDelayMs } from '../queue/retry-delay';
 import { describeFailure, judgeError, judgeStatus, type Verdict } from './verdict';
 
 /** Services an attempt needs. */

@@ -5,7 +5,7 @@ import type { LogWriter } from '../logs/log-writer';
 import { parseInput } from '../schemas/parse';
 import type { DeliveryRecord, Page } from '../storage/records';
 import type { Storage } from '../storage/storage';
-import type { Dispatcher } from './dispatcher';
+import type { Dispatcher } from '../queue/dispatcher';
 
 /**
  * The states of a delivery: `pending` (due or waiting for a retry), `delivered`, `failed`.

@@ -1,3 +1,5 @@
+import { wholeOption } from '../whole-option';
+
 /** How outbound notifications are attempted, retried and kept. Durations in milliseconds. */
 export interface DeliveryOptions {
   /**
@@ -50,10 +52,7 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
   10 * HOUR_MS,
 ]);
 
-function whole(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`delivery.${name} must be an integer >= ${min}, got ${value}.`);
-  return value;
-}
+const whole = (name: string, value: number, min: number) => wholeOption(`delivery.${name}`, value, min);
 
 /**
  * Applies the defaults and checks the options, so a misconfigured gateway fails when it is

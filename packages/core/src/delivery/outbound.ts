@@ -4,7 +4,7 @@ import { createEgressPolicy, type EgressPolicy } from '../egress/egress-policy';
 import { createDeliveryAttempt } from './attempt-delivery';
 import { createDeliveries, type Deliveries } from './deliveries';
 import { resolveDeliveryOptions, type DeliveryOptions } from './delivery-options';
-import { createDispatcher, type Dispatcher } from './dispatcher';
+import { createDispatcher, type Dispatcher } from '../queue/dispatcher';
 import { createEndpointTester, type TestEndpoint } from './endpoint-test';
 import { createFailingFlag } from './failing-flag';
 import { createSender, type SendNotification } from './send-notification';
@@ -32,8 +32,8 @@ export interface Outbound {
   testEndpoint: TestEndpoint;
   deliveries: Deliveries;
   dispatcher: Dispatcher;
-  /** Stops the dispatcher, drains attempts in flight, then closes pooled connections. */
-  close(): Promise<void>;
+  /** Stops the dispatcher, drains attempts in flight (at most `timeoutMs`), then closes pooled connections. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /* Answers are judged by their status; a little of the body is read only to end the exchange cleanly. */
@@ -59,16 +59,24 @@ export function createOutbound(deps: OutboundDeps, options: OutboundOptions = {}
   });
   const flag = createFailingFlag({ storage, log, failingAfter: delivery.failingAfter });
   const attempt = createDeliveryAttempt({ storage, clock, openSealed, egress, log, usage, logger, flag, options: delivery });
-  const dispatcher = createDispatcher({ outbox: storage.outbox, clock, logger, attempt, options: delivery });
+  const dispatcher = createDispatcher({
+    what: 'delivery',
+    claim: (claim) => storage.outbox.claim(claim),
+    prune: async (nowMs) => void (await storage.outbox.prune(nowMs - delivery.retentionMs)),
+    attempt,
+    clock,
+    logger,
+    options: delivery,
+  });
   let closing: Promise<void> | undefined;
 
   return {
-    send: createSender({ ...deps, dispatcher, source: options.source ?? 'portico', leaseMs: delivery.leaseMs }),
+    send: createSender({ ...deps, dispatcher, attempt, source: options.source ?? 'portico', leaseMs: delivery.leaseMs }),
     testEndpoint: createEndpointTester({ storage, openSealed, egress, log }),
     deliveries: createDeliveries({ storage, clock, log, dispatcher }),
     dispatcher,
-    close() {
-      closing ??= dispatcher.stop().then(() => egress.close());
+    close(timeoutMs) {
+      closing ??= dispatcher.stop(timeoutMs).then(() => egress.close());
       return closing;
     },
   };

@@ -7,7 +7,8 @@ import { parseInput } from '../schemas/parse';
 import type { DeliveryRecord, DeliveryStatus } from '../storage/records';
 import type { Storage } from '../storage/storage';
 import type { UsageRecorder } from '../usage/usage-recorder';
-import type { Dispatcher } from './dispatcher';
+import type { Dispatcher } from '../queue/dispatcher';
+import type { AttemptDelivery } from './attempt-delivery';
 import { notificationBody, notificationInputSchema, type NotificationInput } from './notification';
 
 /** What `gateway.send` answers: the outcome of the first attempt. */
@@ -37,6 +38,7 @@ export interface SenderDeps {
   log: LogWriter;
   usage: UsageRecorder;
   dispatcher: Dispatcher;
+  attempt: AttemptDelivery;
   /** The `source` field of every body. */
   source: string;
   leaseMs: number;
@@ -52,12 +54,12 @@ const RATE_WINDOW_MS = 60_000;
  *
  * @example
  * ```ts
- * const send = createSender({ storage, rateLimiter, clock, ids, log, usage, dispatcher, source: 'portico', leaseMs: 60_000 });
+ * const send = createSender({ storage, rateLimiter, clock, ids, log, usage, dispatcher, attempt, source: 'portico', leaseMs: 60_000 });
  * await send('GW-1A2B3C4D', { event: 'TICKET_CREATED', message: 'SR-1042 opened' }, 'pm-kim');
  * ```
  */
 export function createSender(deps: SenderDeps): SendNotification {
-  const { storage, rateLimiter, clock, ids, log, usage, dispatcher } = deps;
+  const { storage, rateLimiter, clock, ids, log, usage, dispatcher, attempt: attemptDelivery } = deps;
 
   return async function send(intId, rawInput, actor) {
     const input = parseInput(notificationInputSchema, rawInput, 'notification');
@@ -93,7 +95,7 @@ export function createSender(deps: SenderDeps): SendNotification {
       updatedAt: nowMs,
     };
     await storage.outbox.enqueue(delivery);
-    const { delivery: after, attempt } = await dispatcher.deliver(delivery, actor);
+    const { delivery: after, attempt } = await dispatcher.run(() => attemptDelivery(delivery, dispatcher.owner, actor));
     return {
       sent: after.status === 'delivered',
       statusCode: attempt.statusCode,

@@ -6,16 +6,25 @@ export interface WebhookRequest {
   /** The API key, from the path, `Authorization: Bearer` or `X-Api-Key`. */
   key: string;
   headers: HeaderMap;
-  /** The body exactly as received: signatures are checked over these bytes. */
-  rawBody: Uint8Array;
+  /**
+   * The body exactly as received (signatures are checked over these bytes), or a function that
+   * reads it: the receiver calls it only once the key names an active integration, so a caller
+   * without a valid key never gets its body buffered.
+   */
+  rawBody: Uint8Array | (() => Promise<Uint8Array>);
   /** When it arrived, epoch milliseconds; defaults to the gateway's clock. */
   receivedAt?: number;
 }
 
-/** An accepted webhook, as the host receives it through `gateway.on('event', …)`. */
+/** An accepted webhook, as the host's handler receives it (see `gateway.onWebhook`). */
 export interface InboundEvent {
-  /** The sender's `webhook-id` when it signs with Standard Webhooks, else one Portico made. */
+  /**
+   * Portico's id of the event (`evt_…`), the same on every hand-off of it: the handler is called
+   * at least once, so a host that must act once de-duplicates by it.
+   */
   id: string;
+  /** The sender's `webhook-id` (Standard Webhooks), or null when it sent none. */
+  messageId: string | null;
   intId: string;
   /** The payload's `event` field, or `UNKNOWN`. */
   event: string;
@@ -27,6 +36,8 @@ export interface InboundEvent {
   receivedAt: number;
   /** The integration is in `TEST` status: do not act on it as on production data. */
   test: boolean;
+  /** Which hand-off of this event this is: 1 the first time, more after a failed or timed-out one. */
+  attempt: number;
 }
 
 /** What `receiveWebhook` answers on success. */

@@ -1,45 +1,35 @@
 import type { GatewayServices } from '../services';
 import { PorticoError } from '../errors';
 import { hashApiKey, parseApiKey } from '../keys/api-key';
-import type { IntegrationRecord } from '../storage/records';
-import type { InboundEvent, WebhookAccepted, WebhookRequest } from './inbound-event';
+import type { InboxRecord, IntegrationRecord } from '../storage/records';
+import type { Handoff } from './handoff';
+import type { WebhookAccepted, WebhookRequest } from './inbound-event';
+import { keptHeaders, sealInboxRequest } from './inbox-request';
+import { parsePayload } from './payload';
 import { verifySignature } from './signatures/verify';
 
 /** Services the receiver needs. */
-export interface ReceiverDeps extends GatewayServices {
+export interface ReceiverDeps extends Pick<GatewayServices, 'storage' | 'rateLimiter' | 'clock' | 'ids' | 'keyRing' | 'openSealed' | 'log' | 'usage'> {
   /** Accepted clock skew of Standard Webhooks timestamps, both ways. */
   toleranceSeconds: number;
-  emit(event: InboundEvent): void;
+  handoff: Pick<Handoff, 'reserve' | 'handOffNow' | 'dispatcher'>;
+  /** How long a hand-off lease lasts, for events stored already leased. */
+  leaseMs: number;
 }
 
 const RATE_WINDOW_MS = 60_000;
-const RAW_PREVIEW_CHARS = 500;
-const decoder = new TextDecoder();
-
-function parsePayload(rawBody: Uint8Array): { payload: unknown; event: string } {
-  if (rawBody.byteLength === 0) return { payload: {}, event: 'UNKNOWN' };
-  const text = decoder.decode(rawBody);
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    // Accepted as the original did: senders of form posts or plain text keep working.
-    return { payload: { raw: text.slice(0, RAW_PREVIEW_CHARS) }, event: 'UNKNOWN' };
-  }
-  const event =
-    payload !== null && typeof payload === 'object' && typeof (payload as { event?: unknown }).event === 'string'
-      ? (payload as { event: string }).event
-      : 'UNKNOWN';
-  return { payload, event };
-}
 
 /**
- * The inbound path: key → integration (by hash, through the index) → signature → quota →
- * replay memory → log, count, hand to the host. Every refusal is a typed {@link PorticoError}
- * and, once the integration is known, a log entry.
+ * The inbound path: key → integration (by hash, through the index) → body → signature → replay
+ * memory → quota → the inbox, then the host's handler. The key is checked before the body is
+ * read, and a replayed copy is refused before it spends quota, so neither a caller without a
+ * key nor one replaying a captured request can spend memory or the real sender's quota. A
+ * webhook is answered only once its event, replay id, log entry and usage count are committed
+ * together. Every refusal is a typed {@link PorticoError} and, once the integration is known, a
+ * log entry (batched).
  */
 export function createWebhookReceiver(deps: ReceiverDeps) {
-  const { storage, rateLimiter, clock, ids, openSealed, log, usage } = deps;
+  const { storage, rateLimiter, clock, ids, keyRing, openSealed, log, usage, handoff } = deps;
   const toleranceMs = deps.toleranceSeconds * 1000;
 
   function refuse(record: IntegrationRecord, now: number, event: string, error: PorticoError): PorticoError {
@@ -55,6 +45,9 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     return error;
   }
 
+  const replayed = (record: IntegrationRecord, now: number) =>
+    refuse(record, now, 'WEBHOOK_REPLAYED', new PorticoError('WEBHOOK_REPLAYED', 'This webhook-id was already received.'));
+
   return async function receiveWebhook(request: WebhookRequest): Promise<WebhookAccepted> {
     const now = request.receivedAt ?? clock.now();
     // One answer for malformed, unknown and disabled keys: a caller learns nothing about which.
@@ -62,6 +55,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     if (!parseApiKey(request.key)) throw invalidKey();
     const record = await storage.integrations.getByKeyHash(hashApiKey(request.key), now);
     if (!record || record.status === 'INACTIVE') throw invalidKey();
+    const rawBody = typeof request.rawBody === 'function' ? await request.rawBody() : request.rawBody;
 
     let messageId: string | null = null;
     let rememberMs = 2 * toleranceMs;
@@ -69,7 +63,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       const verdict = verifySignature(record.signatureScheme, {
         secret: openSealed(record.sealedSecret, { recordId: record.id, purpose: 'secret' }),
         headers: request.headers,
-        rawBody: request.rawBody,
+        rawBody,
         nowMs: now,
         toleranceSeconds: deps.toleranceSeconds,
       });
@@ -86,6 +80,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       // refuses the message by itself. Usually about one tolerance, never more than two.
       if (verdict.timestampMs !== null) rememberMs = verdict.timestampMs + toleranceMs + 1_000 - now;
     }
+    if (messageId !== null && (await storage.replay.seen(record.id, messageId, now))) throw replayed(record, now);
 
     const quota = await rateLimiter.consume(`webhook:${record.id}`, { limit: record.rateLimit, windowMs: RATE_WINDOW_MS });
     const rateLimit = { limit: record.rateLimit, windowMs: RATE_WINDOW_MS, remaining: quota.remaining, resetMs: quota.resetMs };
@@ -98,29 +93,38 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       );
     }
 
-    if (messageId !== null && !(await storage.replay.remember(record.id, messageId, rememberMs, now))) {
-      throw refuse(
-        record,
-        now,
-        'WEBHOOK_REPLAYED',
-        new PorticoError('WEBHOOK_REPLAYED', 'This webhook-id was already received.'),
-      );
-    }
-
-    const { payload, event } = parsePayload(request.rawBody);
-    const eventId = messageId ?? ids.eventId();
-    log.write({ intId: record.id, direction: 'IN', event: `WEBHOOK_${event}`, status: 'OK', payload });
-    usage.record(record.id, 'success', now);
-    deps.emit({
+    const parsed = parsePayload(rawBody);
+    const eventId = ids.eventId();
+    const leased = handoff.reserve();
+    const event: InboxRecord = {
       id: eventId,
       intId: record.id,
-      event,
-      payload,
-      rawBody: request.rawBody,
-      headers: request.headers,
-      receivedAt: now,
+      messageId,
+      event: parsed.event,
+      sealedRequest: sealInboxRequest(keyRing, eventId, { headers: request.headers, rawBody }),
       test: record.status === 'TEST',
-    });
-    return { accepted: true, event, intId: record.id, eventId, rateLimit };
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: now,
+      leaseOwner: leased ? handoff.dispatcher.owner : null,
+      leaseExpiresAt: leased ? now + deps.leaseMs : null,
+      receivedAt: now,
+      updatedAt: now,
+    };
+    const entry = log.entry({ intId: record.id, direction: 'IN', event: `WEBHOOK_${parsed.event}`, status: 'OK', payload: parsed.payload });
+    let fresh: boolean;
+    try {
+      fresh = await storage.inbox.accept({ event, replayTtlMs: messageId === null ? null : rememberMs, log: entry });
+    } catch (error) {
+      if (leased) handoff.dispatcher.release();
+      throw error;
+    }
+    if (!fresh) {
+      // A copy that passed the check above while this one was on its way: one of them got in.
+      if (leased) handoff.dispatcher.release();
+      throw replayed(record, now);
+    }
+    if (leased) handoff.handOffNow(event, { ...parsed, rawBody, headers: keptHeaders(request.headers) });
+    return { accepted: true, event: parsed.event, intId: record.id, eventId, rateLimit };
   };
 }

@@ -40,6 +40,8 @@ const ERROR_MAX_LENGTH = 500;
 /** The batched, masked writer behind the integration log. */
 export interface LogWriter {
   write(record: LogRecord): void;
+  /** The entry `write` would buffer, masked and stamped, for a caller that stores it itself (an accepted webhook's). */
+  entry(record: LogRecord): LogEntry;
   /** Writes everything buffered, and applies retention when it is due. */
   flush(): Promise<void>;
   /** Entries dropped because the buffer was full. */
@@ -95,18 +97,23 @@ export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdG
     { flushIntervalMs: options.flushIntervalMs ?? 1_000, pruneIntervalMs, what: 'integration log' },
   );
 
+  function entry(record: LogRecord): LogEntry {
+    return {
+      id: ids.logId(),
+      intId: record.intId,
+      direction: record.direction,
+      event: record.event.slice(0, EVENT_MAX_LENGTH),
+      status: record.status,
+      payload: record.payload === undefined ? null : mask(record.payload),
+      error: record.error ? String(mask(record.error)).slice(0, ERROR_MAX_LENGTH) : '',
+      loggedAt: clock.now(),
+    };
+  }
+
   return {
+    entry,
     write(record) {
-      buffer.push({
-        id: ids.logId(),
-        intId: record.intId,
-        direction: record.direction,
-        event: record.event.slice(0, EVENT_MAX_LENGTH),
-        status: record.status,
-        payload: record.payload === undefined ? null : mask(record.payload),
-        error: record.error ? String(mask(record.error)).slice(0, ERROR_MAX_LENGTH) : '',
-        loggedAt: clock.now(),
-      });
+      buffer.push(entry(record));
       dropOverflow();
       if (buffer.length >= batchSize) void flusher.flush();
       else flusher.schedule();

@@ -21,11 +21,14 @@ const TWO_TO_32 = 2 ** 32;
  * const seen = expiringFingerprints();
  * seen.add('GW-0000000A/msg_1', nowMs + 600_000, nowMs); // true: new
  * seen.add('GW-0000000A/msg_1', nowMs + 600_000, nowMs); // false: still live
+ * seen.has('GW-0000000A/msg_1', nowMs); // true
  * ```
  */
 export function expiringFingerprints(): {
   /** Adds `text` until `expiresAtMs` unless it is there and live at `nowMs`; true when added. */
   add(text: string, expiresAtMs: number, nowMs: number): boolean;
+  /** True when `text` is there and live at `nowMs`. */
+  has(text: string, nowMs: number): boolean;
 } {
   const salt = randomBytes(16).toString('base64');
   let slots = MIN_SLOTS;
@@ -57,10 +60,21 @@ export function expiringFingerprints(): {
     }
   }
 
+  const fingerprint = (text: string) => {
+    const digest = createHash('sha256').update(salt).update(text).digest();
+    return [digest.readUInt32LE(0), digest.readUInt32LE(4)] as const;
+  };
+
   return {
+    has(text, nowMs) {
+      const [h, l] = fingerprint(text);
+      for (let slot = home(l, slots); expiry[slot] !== 0; slot = slot + 1 === slots ? 0 : slot + 1) {
+        if (high[slot] === h && low[slot] === l) return (expiry[slot] as number) > nowMs;
+      }
+      return false;
+    },
     add(text, expiresAtMs, nowMs) {
-      const digest = createHash('sha256').update(salt).update(text).digest();
-      const [h, l] = [digest.readUInt32LE(0), digest.readUInt32LE(4)];
+      const [h, l] = fingerprint(text);
       let reusable = -1;
       let slot = home(l, slots);
       for (;;) {

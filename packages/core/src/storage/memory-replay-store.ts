@@ -14,11 +14,15 @@ import type { ReplayStore } from './storage';
  * ```
  */
 export function memoryReplayStore(): ReplayStore {
-  const seen = expiringFingerprints();
+  const remembered = expiringFingerprints();
+  // The length prefix keeps every (scope, id) pair's text distinct.
+  const textOf = (scope: string, id: string) => `${scope.length}:${scope}${id}`;
   return {
     async remember(scope, id, ttlMs, nowMs) {
-      // The length prefix keeps every (scope, id) pair's text distinct.
-      return seen.add(`${scope.length}:${scope}${id}`, nowMs + ttlMs, nowMs);
+      return remembered.add(textOf(scope, id), nowMs + ttlMs, nowMs);
+    },
+    async seen(scope, id, nowMs) {
+      return remembered.has(textOf(scope, id), nowMs);
     },
   };
 }

@@ -175,14 +175,14 @@ export interface DeliveryRecord {
   updatedAt: number;
 }
 
-/** What to claim from the outbox. */
-export interface OutboxClaim {
+/** What to claim from the outbox or the inbox. */
+export interface LeaseClaim {
   /** Who claims: a stable id of one dispatcher. */
   owner: string;
   nowMs: number;
-  /** How long the claim holds before another dispatcher may take the delivery. */
+  /** How long the claim holds before another dispatcher may take the record. */
   leaseMs: number;
-  /** Most deliveries to claim at once. */
+  /** Most records to claim at once. */
   limit: number;
 }
 
@@ -200,4 +200,84 @@ export interface DeliveryQuery {
   status?: DeliveryStatus;
   cursor?: string;
   limit: number;
+}
+
+/** State of an inbound event's hand-off to the host: `pending` (due or waiting for a retry), `delivered`, `failed`. */
+export type InboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One call of the host's webhook handler. */
+export interface HandoffAttempt {
+  /** When the call started, epoch milliseconds. */
+  at: number;
+  /** Why it failed, masked; empty on success. */
+  error: string;
+  durationMs: number;
+}
+
+/**
+ * An accepted webhook in the inbox, kept until the host's handler has taken it (and for the
+ * retention period after). The request itself is sealed: payloads carry secrets.
+ */
+export interface InboxRecord {
+  /** Portico's event id (`evt_…`), unique for good; the host de-duplicates hand-offs by it. */
+  id: string;
+  intId: string;
+  /** The sender's `webhook-id` (Standard Webhooks), or null when it sent none. */
+  messageId: string | null;
+  /** The payload's `event` field, or `UNKNOWN`. */
+  event: string;
+  /**
+   * The headers the host may see (never the API key) and the raw body, sealed with the key ring
+   * for this record id and the purpose `inbox`; see `sealInboxRequest`.
+   */
+  sealedRequest: string;
+  /** The integration was in `TEST` status when the webhook arrived. */
+  test: boolean;
+  status: InboxStatus;
+  attempts: HandoffAttempt[];
+  /** When the next hand-off is due (epoch ms); null once delivered or failed. */
+  nextAttemptAt: number | null;
+  /** The dispatcher holding the event, or null. */
+  leaseOwner: string | null;
+  /** When the lease lapses (epoch ms), or null. */
+  leaseExpiresAt: number | null;
+  /** When the webhook was accepted, epoch milliseconds. */
+  receivedAt: number;
+  updatedAt: number;
+}
+
+/** Everything an accepted webhook commits at once, before its 202 answer. */
+export interface InboxAcceptance {
+  event: InboxRecord;
+  /**
+   * How long to remember `event.messageId` in the scope `event.intId` against replays, or null
+   * when the webhook has no message id to remember.
+   */
+  replayTtlMs: number | null;
+  /** The acceptance's entry in the integration log, already masked. */
+  log: LogEntry;
+}
+
+/** The result of a hand-off, written back by the lease holder. */
+export interface HandoffSettlement {
+  status: InboxStatus;
+  attempts: HandoffAttempt[];
+  nextAttemptAt: number | null;
+  updatedAt: number;
+}
+
+/** Filters and page of an inbox listing, newest first (by `receivedAt`, then `id`). */
+export interface InboxQuery {
+  intId?: string;
+  status?: InboxStatus;
+  cursor?: string;
+  limit: number;
+}
+
+/** What inbox retention removed. */
+export interface InboxPruned {
+  /** Delivered and failed events. */
+  settled: number;
+  /** Events still pending: the host never took them within the retention period. */
+  unhandled: number;
 }

@@ -9,7 +9,12 @@ import type {
   LogEntry,
   LogPrune,
   LogQuery,
-  OutboxClaim,
+  HandoffSettlement,
+  InboxAcceptance,
+  InboxPruned,
+  InboxQuery,
+  InboxRecord,
+  LeaseClaim,
   Page,
   UsageBucket,
   UsageCounts,
@@ -77,6 +82,11 @@ export interface ReplayStore {
    * false when it is a replay. Atomic: of two concurrent calls with one id, one gets true.
    */
   remember(scope: string, id: string, ttlMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * True when `id` is remembered in `scope` and has not expired at `nowMs`. A read only: the
+   * gateway asks it before spending quota, so replayed copies never spend it.
+   */
+  seen(scope: string, id: string, nowMs: number): Promise<boolean>;
 }
 
 /** The outbox of outbound deliveries. */
@@ -87,7 +97,7 @@ export interface OutboxStore {
    * Leases up to `limit` pending deliveries that are due and not leased (or whose lease lapsed),
    * soonest due first. Two concurrent claims never return the same delivery.
    */
-  claim(claim: OutboxClaim): Promise<DeliveryRecord[]>;
+  claim(claim: LeaseClaim): Promise<DeliveryRecord[]>;
   /** Writes an attempt's result and releases the lease; false (writing nothing) if `owner` lost it. */
   settle(id: string, owner: string, settlement: DeliverySettlement): Promise<boolean>;
   /** The delivery with this id, with every attempt so far, or null when there is none. */
@@ -104,6 +114,44 @@ export interface OutboxStore {
 }
 
 /**
+ * The inbox of accepted webhooks, from which the host's handler is called at least once. An
+ * acceptance commits the event, its replay id, its log entry and its usage count together, so a
+ * 202 answered after `accept` resolves is never lost to a crash of the gateway.
+ */
+export interface InboxStore {
+  /**
+   * In one transaction: remembers `event.messageId` against replays (when `replayTtlMs` is
+   * given), stores the event, appends its log entry, and counts one success for `event.intId`
+   * at `event.receivedAt` in its minute, hour and total usage rows. Resolves only once all of it
+   * is committed. Returns false, writing nothing, when the message id is remembered and has not
+   * expired at `event.receivedAt`: a replay. Of concurrent acceptances of one message id, one
+   * returns true. Rejects when the event id is taken.
+   */
+  accept(acceptance: InboxAcceptance): Promise<boolean>;
+  /**
+   * Leases up to `limit` pending events that are due and not leased (or whose lease lapsed),
+   * soonest due first. Two concurrent claims never return the same event.
+   */
+  claim(claim: LeaseClaim): Promise<InboxRecord[]>;
+  /** Writes a hand-off's result and releases the lease; false (writing nothing) if `owner` lost it. */
+  settle(id: string, owner: string, settlement: HandoffSettlement): Promise<boolean>;
+  /** The event with this id, with every hand-off attempt so far, or null when there is none. */
+  get(id: string): Promise<InboxRecord | null>;
+  /** Newest first (by `receivedAt`, then `id`). */
+  list(query: InboxQuery): Promise<Page<InboxRecord>>;
+  /**
+   * Makes a `failed` event `pending` again, due at `nowMs`, keeping its attempts; returns the new
+   * record, or null when the id is unknown or the event is not `failed`.
+   */
+  requeue(id: string, nowMs: number): Promise<InboxRecord | null>;
+  /**
+   * Removes `delivered` and `failed` events last updated before `beforeMs`, and `pending` events
+   * received before it; says how many of each.
+   */
+  prune(beforeMs: number): Promise<InboxPruned>;
+}
+
+/**
  * Everything Portico persists. `memoryStorage()` keeps it in process; `@portico/sqlite` and
  * `@portico/postgres` keep it on disk. Every implementation passes `runStorageSuite` from
  * `@portico/testing`.
@@ -114,6 +162,7 @@ export interface Storage {
   usage: UsageStore;
   replay: ReplayStore;
   outbox: OutboxStore;
+  inbox: InboxStore;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }

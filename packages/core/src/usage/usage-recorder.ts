@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
 import { createBatchFlusher } from '../batch-flusher';
 import type { Logger } from '../logger';
-import type { UsageDelta, UsageGranularity } from '../storage/records';
+import type { UsageDelta } from '../storage/records';
+import { usageDeltas } from '../storage/usage-deltas';
 import type { Storage } from '../storage/storage';
 
 /** How a counted request ended. */
@@ -35,7 +36,7 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-const bucketSizes: Record<UsageGranularity, number> = { minute: MINUTE_MS, hour: HOUR_MS, total: 0 };
+const countsOf = { success: { success: 1 }, error: { error: 1 }, rate_limited: { rateLimited: 1 } } as const;
 
 /**
  * Creates the recorder. Counts for one row are summed in memory, so a burst of a thousand
@@ -108,18 +109,7 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
 
   return {
     record(intId, outcome, atMs) {
-      for (const granularity of ['minute', 'hour', 'total'] as const) {
-        const size = bucketSizes[granularity];
-        add({
-          intId,
-          granularity,
-          startMs: size === 0 ? 0 : atMs - (atMs % size),
-          success: outcome === 'success' ? 1 : 0,
-          error: outcome === 'error' ? 1 : 0,
-          rateLimited: outcome === 'rate_limited' ? 1 : 0,
-          lastAtMs: atMs,
-        });
-      }
+      for (const delta of usageDeltas(intId, atMs, countsOf[outcome])) add(delta);
       flusher.schedule();
     },
     flush: flusher.flush,

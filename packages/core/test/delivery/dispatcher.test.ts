@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../../src/clock';
 import { generateKeyRing } from '../../src/crypto/key-ring';
-import { dispatcherOf } from '../../src/delivery/dispatcher';
+import { dispatcherOf } from '../../src/queue/dispatcher';
 import { memoryStorage } from '../../src/storage/memory-storage';
 import { gatewayOn, notification, receiver, setup } from './harness';
 import { answer } from './receiver';

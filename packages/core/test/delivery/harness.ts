@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import { manualClock, type ManualClock } from '../../src/clock';
 import { generateKeyRing } from '../../src/crypto/key-ring';
-import { dispatcherOf } from '../../src/delivery/dispatcher';
+import { dispatcherOf } from '../../src/queue/dispatcher';
 import { createEgressPolicy } from '../../src/egress/egress-policy';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway';
 import { silentLogger } from '../../src/logger';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, parseRetryAfterMs, retryDelayMs } from '../../src/delivery/retry-delay';
+import { MAX_RETRY_AFTER_MS, parseRetryAfterMs, retryDelayMs } from '../../src/queue/retry-delay';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 

@@ -10,16 +10,19 @@ export const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const PLAIN_SECRET = 'a-plain-shared-secret-of-the-original';
 
-/** A gateway on a manual clock, collecting the events it hands out. */
+/** A gateway on a manual clock, collecting the events it hands to its webhook handler. */
 export function setup(options: GatewayOptions = {}) {
   const clock = manualClock(T0);
   const gateway = createGateway({ clock, keyRing: generateKeyRing(), logger: silentLogger, ...options });
   const events: InboundEvent[] = [];
-  gateway.on('event', (event) => {
+  gateway.onWebhook((event) => {
     events.push(event);
   });
   return { clock, gateway, events };
 }
+
+/** Lets hand-offs started by an acceptance run: they follow it, off the sender's answer. */
+export const handOffs = () => new Promise((resolve) => setImmediate(resolve));
 
 export const bytes = (text: string) => new TextEncoder().encode(text);
 
