@@ -1,10 +1,11 @@
 import type { LogEntry, LogStore } from '@portico/core';
-import { selectList, type RecordColumns } from './columns';
+import { rowValues, selectList, unnestRows, type ColumnTypes, type RecordColumns } from './columns';
 import type { Database } from './database';
 import { readKeysetPage } from './keyset-page';
 import { params } from './params';
 
-const logColumns: RecordColumns<LogEntry> = {
+/** How log entries lie in their table; the inbox writes its acceptances' entries with it too. */
+export const logColumns: RecordColumns<LogEntry> = {
   columns: {
     id: 'id',
     intId: 'int_id',
@@ -16,6 +17,18 @@ const logColumns: RecordColumns<LogEntry> = {
     loggedAt: 'logged_at',
   },
   json: new Set(['payload']),
+};
+
+/** The types of {@link logColumns}, for writing entries from arrays. */
+export const logColumnTypes: ColumnTypes<LogEntry> = {
+  id: 'text',
+  intId: 'text',
+  direction: 'text',
+  event: 'text',
+  status: 'text',
+  payload: 'jsonb',
+  error: 'text',
+  loggedAt: 'bigint',
 };
 
 const SELECT = selectList(logColumns);
@@ -36,24 +49,10 @@ export function postgresLogStore(db: Database): LogStore {
   return {
     async append(entries) {
       if (entries.length === 0) return;
+      const p = params();
+      const source = unnestRows(logColumns, logColumnTypes, entries.map((entry) => rowValues(logColumns, entry)), p, 'position');
       // One statement for the batch, in the order given, so `seq` follows it.
-      await db.query(
-        `INSERT INTO ${logs} (id, int_id, direction, event, status, payload, error, logged_at)
-         SELECT id, int_id, direction, event, status, payload, error, logged_at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::bigint[])
-           WITH ORDINALITY AS entry (id, int_id, direction, event, status, payload, error, logged_at, position)
-         ORDER BY position`,
-        [
-          entries.map((entry) => entry.id),
-          entries.map((entry) => entry.intId),
-          entries.map((entry) => entry.direction),
-          entries.map((entry) => entry.event),
-          entries.map((entry) => entry.status),
-          entries.map((entry) => JSON.stringify(entry.payload ?? null)),
-          entries.map((entry) => entry.error),
-          entries.map((entry) => entry.loggedAt),
-        ],
-      );
+      await db.query(`INSERT INTO ${logs} (${source.columns}) SELECT ${source.columns} FROM ${source.from} ORDER BY position`, p.values);
     },
 
     async query(query) {

@@ -103,6 +103,31 @@ const migrations: readonly Migration[] = [
       CREATE INDEX deliveries_settled ON deliveries (updated_at) WHERE status <> 'pending';
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE inbox_events (
+        id text COLLATE "C" PRIMARY KEY,
+        int_id text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C",
+        event text NOT NULL,
+        sealed_request text NOT NULL,
+        test boolean NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts jsonb NOT NULL,
+        next_attempt_at bigint,
+        lease_owner text,
+        lease_expires_at bigint,
+        received_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX inbox_events_by_receipt ON inbox_events (received_at, id);
+      CREATE INDEX inbox_events_by_integration ON inbox_events (int_id, received_at, id);
+      -- The whole claim order, so a claim reads the due events in order and stops at its limit.
+      CREATE INDEX inbox_events_due ON inbox_events (next_attempt_at, received_at, id) WHERE status = 'pending';
+      CREATE INDEX inbox_events_settled ON inbox_events (updated_at) WHERE status <> 'pending';
+    `,
+  },
 ];
 
 /**

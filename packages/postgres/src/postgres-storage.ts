@@ -1,10 +1,11 @@
 import type { Storage } from '@portico/core';
 import { Pool } from 'pg';
 import { createDatabase } from './database';
+import { postgresInboxStore } from './inbox-store';
 import { postgresIntegrationStore } from './integration-store';
 import { postgresLogStore } from './log-store';
 import { postgresOutboxStore } from './outbox-store';
-import { postgresReplayStore } from './replay-store';
+import { postgresReplayStore, replaySweep } from './replay-store';
 import { tablesIn } from './tables';
 import { postgresUsageStore } from './usage-store';
 
@@ -49,13 +50,17 @@ export interface PostgresStorage extends Storage {
    * unreachable.
    */
   ready(): Promise<void>;
-  /** Ends the pool if the storage made it from a connection string; a pool passed in stays open. */
+  /**
+   * Waits for the inbox's queued acceptances to be written, then ends the pool if the storage
+   * made it from a connection string; a pool passed in stays open.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Storage in PostgreSQL, for several gateway instances sharing one database: key hashes unique
- * across instances, atomic counters, and outbox leases that two dispatchers never share. The
+ * across instances, atomic counters, outbox and inbox leases that two dispatchers never share,
+ * and webhook acceptances committed in batches, one statement for all that arrive together. The
  * tables live in one schema, migrated on first use under an advisory lock, so instances may
  * start together. Values are read with Portico's own type parsers, per query: the host's
  * global `pg.types` settings are neither changed nor relied on.
@@ -82,18 +87,22 @@ export function postgresStorage(connection: PostgresConnection, options: Postgre
   // the failure to its caller; without a listener the event would crash the process.
   if (ownsPool) pool.on('error', () => {});
   const db = createDatabase(pool, tables);
+  const sweep = replaySweep(db);
+  const inbox = postgresInboxStore(db, sweep);
   let closed: Promise<void> | undefined;
 
   return {
     integrations: postgresIntegrationStore(db),
     logs: postgresLogStore(db),
     usage: postgresUsageStore(db),
-    replay: postgresReplayStore(db),
+    replay: postgresReplayStore(db, sweep),
     outbox: postgresOutboxStore(db),
+    inbox,
     ready: db.ready,
     close() {
+      // Acceptances already queued are written first: their callers are waiting to answer 202.
       // pg refuses to end a pool twice; a second close is a no-op, as for every store.
-      closed ??= ownsPool ? pool.end() : Promise.resolve();
+      closed ??= inbox.drain().then(() => (ownsPool ? pool.end() : undefined));
       return closed;
     },
   };

@@ -13,6 +13,7 @@ export interface Tables {
   usage: string;
   replay: string;
   deliveries: string;
+  inbox: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -45,5 +46,6 @@ export function tablesIn(schema: string): Tables {
     usage: table('usage_counters'),
     replay: table('replay_ids'),
     deliveries: table('deliveries'),
+    inbox: table('inbox_events'),
   };
 }

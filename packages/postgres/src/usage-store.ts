@@ -6,9 +6,29 @@ const COUNTS = 'success, error, rate_limited AS "rateLimited", last_at_ms AS "la
 const rowKey = (delta: UsageDelta) => JSON.stringify([delta.intId, delta.granularity, delta.startMs]);
 
 /**
- * One delta per row. PostgreSQL refuses to update a row twice in one `INSERT … ON CONFLICT`,
- * so deltas of one row are summed first; and rows are sorted, so concurrent batches lock
- * shared rows in one order and never deadlock.
+ * The one order in which every writer of usage rows (this store, the inbox's acceptances)
+ * updates them, so concurrent statements lock shared rows in the same order and never deadlock.
+ *
+ * @example
+ * ```ts
+ * const sorted = [...deltas].sort(compareUsageRows);
+ * ```
+ */
+export function compareUsageRows(a: UsageDelta, b: UsageDelta): number {
+  const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return byText(a.intId, b.intId) || byText(a.granularity, b.granularity) || a.startMs - b.startMs;
+}
+
+/** The upsert that adds the counts of a row to the stored row; the target is aliased `counter`. */
+export const ADD_TO_COUNTER = `ON CONFLICT (int_id, granularity, start_ms) DO UPDATE SET
+  success = counter.success + EXCLUDED.success,
+  error = counter.error + EXCLUDED.error,
+  rate_limited = counter.rate_limited + EXCLUDED.rate_limited,
+  last_at_ms = GREATEST(counter.last_at_ms, EXCLUDED.last_at_ms)`;
+
+/**
+ * One delta per row, in {@link compareUsageRows} order. PostgreSQL refuses to update a row
+ * twice in one `INSERT … ON CONFLICT`, so deltas of one row are summed first.
  */
 function mergeByRow(deltas: UsageDelta[]): UsageDelta[] {
   const merged = new Map<string, UsageDelta>();
@@ -24,7 +44,7 @@ function mergeByRow(deltas: UsageDelta[]): UsageDelta[] {
     row.rateLimited += delta.rateLimited;
     row.lastAtMs = Math.max(row.lastAtMs, delta.lastAtMs);
   }
-  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return [...merged.values()].sort(compareUsageRows);
 }
 
 /**
@@ -47,11 +67,7 @@ export function postgresUsageStore(db: Database): UsageStore {
       await db.query(
         `INSERT INTO ${usage} AS counter (int_id, granularity, start_ms, success, error, rate_limited, last_at_ms)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
-         ON CONFLICT (int_id, granularity, start_ms) DO UPDATE SET
-           success = counter.success + EXCLUDED.success,
-           error = counter.error + EXCLUDED.error,
-           rate_limited = counter.rate_limited + EXCLUDED.rate_limited,
-           last_at_ms = GREATEST(counter.last_at_ms, EXCLUDED.last_at_ms)`,
+         ${ADD_TO_COUNTER}`,
         [
           rows.map((row) => row.intId),
           rows.map((row) => row.granularity),

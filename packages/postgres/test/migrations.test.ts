@@ -1,11 +1,13 @@
-import { describeWithServices, makeIntegrationRecord } from '@portico/testing';
+import { describeWithServices, makeDeliveryRecord, makeInboxRecord, makeIntegrationRecord, makeLogEntry } from '@portico/testing';
 import { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { postgresStorage } from '../src/index';
+import { postgresStorage, type PostgresStorage } from '../src/index';
 import { LATEST_VERSION } from '../src/migrations';
 import { dropSchema, postgresAnswers, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
 
 const INSTANCES = 8;
+/** Portico's tables at the latest version, schema_migrations included. */
+const TABLES = 8;
 
 describe('postgresStorage schema names', () => {
   it.each(['Portico', '1portico', 'portico-test', 'portico.test', 'x"; DROP SCHEMA public; --', '', 'p'.repeat(64)])(
@@ -46,7 +48,7 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
     try {
       await Promise.all(instances.map((instance) => instance.ready()));
       expect(await versionsOf(schema)).toEqual(Array.from({ length: LATEST_VERSION }, (_, index) => index + 1));
-      expect(await tablesOf(pool, schema)).toHaveLength(7);
+      expect(await tablesOf(pool, schema)).toHaveLength(TABLES);
 
       const record = makeIntegrationRecord();
       expect(await instances[0]?.integrations.insert(record)).toBe(true);
@@ -73,6 +75,36 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
     expect(await versionsOf(schema)).toHaveLength(LATEST_VERSION);
   });
 
+  it('upgrades a version 1 schema to version 2, keeping its data, with instances opening it at the same moment', async () => {
+    const schema = freshSchema();
+    const record = makeIntegrationRecord();
+    const entry = makeLogEntry({ intId: record.id });
+    const delivery = makeDeliveryRecord({ intId: record.id });
+    const v1 = postgresStorage({ pool }, { schema });
+    await v1.integrations.insert(record);
+    await v1.logs.append([entry]);
+    await v1.outbox.enqueue(delivery);
+    // Released migrations never change, so a schema at 2 less what 2 added is what 1 made.
+    await pool.query(`DROP TABLE "${schema}".inbox_events; DELETE FROM "${schema}".schema_migrations WHERE version > 1`);
+    expect(await versionsOf(schema)).toEqual([1]);
+
+    const instances = Array.from({ length: 4 }, () => postgresStorage({ connectionString: TEST_PG_URL }, { schema }));
+    try {
+      await Promise.all(instances.map((instance) => instance.ready()));
+      expect(await versionsOf(schema)).toEqual([1, 2]);
+      expect(await tablesOf(pool, schema)).toHaveLength(TABLES);
+      const [upgraded] = instances as [PostgresStorage];
+      expect(await upgraded.integrations.get(record.id)).toEqual(record);
+      expect((await upgraded.logs.query({ limit: 10 })).items).toEqual([entry]);
+      expect(await upgraded.outbox.get(delivery.id)).toEqual(delivery);
+      const event = makeInboxRecord({ intId: record.id });
+      expect(await upgraded.inbox.accept({ event, replayTtlMs: 300_000, log: makeLogEntry({ intId: record.id }) })).toBe(true);
+      expect(await upgraded.inbox.get(event.id)).toEqual(event);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
+  });
+
   it('keeps the tables of each schema apart', async () => {
     const [left, right] = [freshSchema(), freshSchema()];
     const record = makeIntegrationRecord();
@@ -85,6 +117,6 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
     await pool.query(`CREATE SCHEMA "${schema}"`);
     const storage = postgresStorage({ pool }, { schema });
     await storage.ready();
-    expect(await tablesOf(pool, schema)).toHaveLength(7);
+    expect(await tablesOf(pool, schema)).toHaveLength(TABLES);
   });
 });

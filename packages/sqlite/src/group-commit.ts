@@ -10,8 +10,8 @@ interface Queued {
 export interface GroupCommit {
   /**
    * Queues `work` for the next transaction and resolves with its result once that transaction
-   * has committed; rejects with what `work` threw (its statement alone is undone), or with the
-   * transaction's own failure.
+   * has committed; rejects with what `work` threw (every write of that `work` undone, those of
+   * the others kept), or with the transaction's own failure. `work` must be synchronous.
    */
   run<T>(work: () => T): Promise<T>;
   /** Commits what is queued now, e.g. before the database closes. */
@@ -35,10 +35,14 @@ export function groupCommit(db: Database.Database): GroupCommit {
   let queue: Queued[] = [];
   let scheduled: NodeJS.Immediate | undefined;
 
+  // Called inside the batch's transaction, better-sqlite3 runs this in a savepoint: a work that
+  // throws after some of its writes leaves none of them, and the rest of the batch still commits.
+  const isolated = db.transaction((work: () => unknown) => work());
+
   const commit = db.transaction((batch: Queued[]) => {
     return batch.map(({ work }) => {
       try {
-        return { ok: true as const, value: work() };
+        return { ok: true as const, value: isolated(work) };
       } catch (error) {
         return { ok: false as const, error };
       }

@@ -10,6 +10,27 @@ const COLUMNS = 'seq, id, int_id AS intId, direction, event, status, payload, er
 const toEntry = ({ seq: _seq, payload, ...entry }: LogRow): LogEntry => ({ ...entry, payload: JSON.parse(payload) });
 
 /**
+ * Prepares the insert of one log entry, for writes that append an entry inside a transaction of
+ * their own (an inbox acceptance) as well as for {@link sqliteLogStore}.
+ *
+ * @example
+ * ```ts
+ * const appendEntry = logEntryInserter(db);
+ * db.transaction(() => appendEntry(entry)).immediate();
+ * ```
+ */
+export function logEntryInserter(db: Database.Database): (entry: LogEntry) => void {
+  const insert = db.prepare<Omit<LogRow, 'seq'>>(
+    `INSERT INTO log_entries (id, int_id, direction, event, status, payload, error, logged_at)
+     VALUES (@id, @intId, @direction, @event, @status, @payload, @error, @loggedAt)`,
+  );
+  // An undefined payload has no JSON form: it is kept as null.
+  return (entry) => {
+    insert.run({ ...entry, payload: JSON.stringify(entry.payload ?? null) });
+  };
+}
+
+/**
  * The integration log in SQLite. Entries are read newest first through the indexes
  * `(int_id, logged_at DESC, seq DESC)` and `(logged_at DESC, seq DESC)`; `seq` orders entries
  * of equal times by writing and is the tie-breaker of cursors.
@@ -22,11 +43,8 @@ const toEntry = ({ seq: _seq, payload, ...entry }: LogRow): LogEntry => ({ ...en
  * ```
  */
 export function sqliteLogStore(db: Database.Database): LogStore {
+  const appendEntry = logEntryInserter(db);
   const sql = {
-    append: db.prepare<Omit<LogRow, 'seq'>>(
-      `INSERT INTO log_entries (id, int_id, direction, event, status, payload, error, logged_at)
-       VALUES (@id, @intId, @direction, @event, @status, @payload, @error, @loggedAt)`,
-    ),
     count: db.prepare<[], number>('SELECT count(*) FROM log_entries').pluck(),
     pruneBefore: db.prepare<[number]>('DELETE FROM log_entries WHERE logged_at < ?'),
     pruneBeyond: db.prepare<[number]>(
@@ -45,9 +63,8 @@ export function sqliteLogStore(db: Database.Database): LogStore {
     positionOf: (row) => [row.loggedAt, row.seq],
   });
 
-  // An undefined payload has no JSON form: it is kept as null.
   const append = db.transaction((entries: LogEntry[]) => {
-    for (const entry of entries) sql.append.run({ ...entry, payload: JSON.stringify(entry.payload ?? null) });
+    for (const entry of entries) appendEntry(entry);
   });
 
   // Both rules remove the oldest entries, so applying one after the other removes their union.

@@ -99,6 +99,31 @@ CREATE INDEX deliveries_by_creation ON deliveries (created_at DESC, id DESC);
 CREATE INDEX deliveries_by_integration ON deliveries (int_id, created_at DESC, id DESC);
 `;
 
+/*
+ * The inbox: accepted webhooks until the host's handler has taken them. Claims read
+ * `inbox_events_due` in their own order; listings read the other two newest first.
+ */
+const inboxSchema = `
+CREATE TABLE inbox_events (
+  id TEXT PRIMARY KEY,
+  int_id TEXT NOT NULL,
+  message_id TEXT,
+  event TEXT NOT NULL,
+  sealed_request TEXT NOT NULL,
+  test INTEGER NOT NULL CHECK (test IN (0, 1)),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts TEXT NOT NULL,
+  next_attempt_at INTEGER,
+  lease_owner TEXT,
+  lease_expires_at INTEGER,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX inbox_events_due ON inbox_events (status, next_attempt_at, received_at, id);
+CREATE INDEX inbox_events_by_receipt ON inbox_events (received_at DESC, id DESC);
+CREATE INDEX inbox_events_by_integration ON inbox_events (int_id, received_at DESC, id DESC);
+`;
+
 /**
  * Every schema step, oldest first. A released step is never edited: a change is a new step.
  *
@@ -107,7 +132,10 @@ CREATE INDEX deliveries_by_integration ON deliveries (int_id, created_at DESC, i
  * const latestVersion = migrations.at(-1)?.version;
  * ```
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initialSchema }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'inbox of accepted webhooks', sql: inboxSchema },
+];
 
 /**
  * Brings the database up to the last of `steps`. It runs in one `BEGIN IMMEDIATE` transaction,

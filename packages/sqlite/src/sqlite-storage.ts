@@ -1,10 +1,11 @@
 import type { Storage } from '@portico/core';
+import { groupCommit } from './group-commit';
+import { sqliteInboxStore } from './inbox-store';
 import { sqliteIntegrationStore } from './integration-store';
 import { sqliteLogStore } from './log-store';
-import { groupCommit } from './group-commit';
 import { openDatabase } from './open-database';
 import { sqliteOutboxStore } from './outbox-store';
-import { sqliteReplayStore } from './replay-store';
+import { sqliteReplayIds, sqliteReplayStore } from './replay-store';
 import { sqliteUsageStore } from './usage-store';
 
 /** Options of {@link sqliteStorage}. */
@@ -28,8 +29,10 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  *
  * Every method is one transaction, a write one (`BEGIN IMMEDIATE`) when it writes, so several
  * storages on one file, in one process or several, stay consistent: key hashes unique, counters
- * exact, outbox leases exclusive. better-sqlite3 is synchronous: each method has done its work
- * when it returns its (settled) promise.
+ * exact, outbox and inbox leases exclusive, and an accepted webhook's event, replay id, log entry
+ * and usage count committed together. Small writes of one event-loop turn share a transaction
+ * and are answered once it has committed; the rest of the methods have done their work when
+ * they return their (settled) promise, as better-sqlite3 is synchronous.
  *
  * @example
  * ```ts
@@ -46,12 +49,14 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export function sqliteStorage(options: SqliteStorageOptions): Storage {
   const db = openDatabase(options.filename, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   const group = groupCommit(db);
+  const replayIds = sqliteReplayIds(db, group);
   return {
     integrations: sqliteIntegrationStore(db),
     logs: sqliteLogStore(db),
     usage: sqliteUsageStore(db),
-    replay: sqliteReplayStore(db, group),
+    replay: sqliteReplayStore(db, group, replayIds),
     outbox: sqliteOutboxStore(db, group),
+    inbox: sqliteInboxStore(db, group, replayIds),
     async close() {
       if (!db.open) return;
       group.flush();

@@ -8,6 +8,31 @@ const COUNTS = 'success, error, rate_limited AS rateLimited, last_at_ms AS lastA
 const zeroCounts = (): UsageCounts => ({ success: 0, error: 0, rateLimited: 0, lastAtMs: null });
 
 /**
+ * Prepares the upsert that adds one delta to its usage row, for writes that count usage inside
+ * a transaction of their own (an inbox acceptance) as well as for {@link sqliteUsageStore}.
+ *
+ * @example
+ * ```ts
+ * const addDelta = usageDeltaAdder(db);
+ * db.transaction(() => usageDeltas(intId, nowMs, { success: 1 }).forEach(addDelta)).immediate();
+ * ```
+ */
+export function usageDeltaAdder(db: Database.Database): (delta: UsageDelta) => void {
+  const upsert = db.prepare<UsageDelta>(
+    `INSERT INTO usage_counters (int_id, granularity, start_ms, success, error, rate_limited, last_at_ms)
+     VALUES (@intId, @granularity, @startMs, @success, @error, @rateLimited, @lastAtMs)
+     ON CONFLICT (int_id, granularity, start_ms) DO UPDATE SET
+       success = success + excluded.success,
+       error = error + excluded.error,
+       rate_limited = rate_limited + excluded.rate_limited,
+       last_at_ms = max(last_at_ms, excluded.last_at_ms)`,
+  );
+  return (delta) => {
+    upsert.run(delta);
+  };
+}
+
+/**
  * Usage counters in SQLite, one row per (integration, granularity, bucket start). Each delta is
  * an `INSERT ... ON CONFLICT DO UPDATE` adding to its row, one after the other in one
  * transaction, so deltas of one row given in the same call add up.
@@ -19,16 +44,8 @@ const zeroCounts = (): UsageCounts => ({ success: 0, error: 0, rateLimited: 0, l
  * ```
  */
 export function sqliteUsageStore(db: Database.Database): UsageStore {
+  const addDelta = usageDeltaAdder(db);
   const sql = {
-    add: db.prepare<UsageDelta>(
-      `INSERT INTO usage_counters (int_id, granularity, start_ms, success, error, rate_limited, last_at_ms)
-       VALUES (@intId, @granularity, @startMs, @success, @error, @rateLimited, @lastAtMs)
-       ON CONFLICT (int_id, granularity, start_ms) DO UPDATE SET
-         success = success + excluded.success,
-         error = error + excluded.error,
-         rate_limited = rate_limited + excluded.rate_limited,
-         last_at_ms = max(last_at_ms, excluded.last_at_ms)`,
-    ),
     buckets: db.prepare<[string, SeriesGranularity, number, number], UsageBucket>(
       `SELECT start_ms AS startMs, ${COUNTS} FROM usage_counters
        WHERE int_id = ? AND granularity = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms`,
@@ -45,7 +62,7 @@ export function sqliteUsageStore(db: Database.Database): UsageStore {
   };
 
   const add = db.transaction((deltas: UsageDelta[]) => {
-    for (const delta of deltas) sql.add.run(delta);
+    for (const delta of deltas) addDelta(delta);
   });
 
   return {

@@ -48,6 +48,30 @@ describe('groupCommit', () => {
     close();
   });
 
+  it('undoes every write of a work that throws part-way, and commits the works beside it', async () => {
+    const { writer, insert, seenByReader, close } = openPair();
+    const group = groupCommit(writer);
+    insert.run('taken');
+    const results = await Promise.allSettled([
+      group.run(() => insert.run('before')),
+      group.run(() => {
+        insert.run('partial-1');
+        insert.run('partial-2');
+        insert.run('taken');
+      }),
+      group.run(() => {
+        insert.run('thrown');
+        throw new Error('the work gave up after writing');
+      }),
+      group.run(() => [insert.run('after-1').changes, insert.run('after-2').changes]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(results[3]).toEqual({ status: 'fulfilled', value: [1, 1] });
+    expect(['partial-1', 'partial-2', 'thrown'].map(seenByReader)).toEqual([false, false, false]);
+    expect(['before', 'after-1', 'after-2'].map(seenByReader)).toEqual([true, true, true]);
+    close();
+  });
+
   it('rejects every write of a transaction that cannot start, and goes on afterwards', async () => {
     const { filename, writer, insert, seenByReader, close } = openPair();
     writer.pragma('busy_timeout = 0');

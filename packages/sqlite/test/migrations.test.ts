@@ -1,8 +1,12 @@
-import { makeIntegrationRecord } from '@portico/testing';
+import { makeDeliveryRecord, makeInboxRecord, makeIntegrationRecord, makeLogEntry } from '@portico/testing';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { groupCommit } from '../src/group-commit';
 import { sqliteStorage } from '../src/index';
+import { sqliteIntegrationStore } from '../src/integration-store';
+import { sqliteLogStore } from '../src/log-store';
 import { migrate, migrations } from '../src/migrations';
+import { sqliteOutboxStore } from '../src/outbox-store';
 import { bundleSqliteStorage, runChild, type Bundle } from './support/child-processes';
 import { tempFiles } from './support/temp-files';
 
@@ -55,6 +59,35 @@ describe('migrations', () => {
 
     expect(schemaOf(filename)).toEqual(schema);
     expect(appliedVersions(filename)).toEqual(allMigrations);
+  });
+
+  it('upgrades a file at version 1 to the inbox schema of version 2, keeping its data', async () => {
+    const filename = files.newDatabase();
+    const [record, delivery, entry] = [makeIntegrationRecord(), makeDeliveryRecord(), makeLogEntry()];
+    // A file as a release with only the first step left it, written by the stores that use it.
+    const v1 = new Database(filename);
+    migrate(v1, migrations.filter((step) => step.version === 1));
+    await sqliteIntegrationStore(v1).insert(record);
+    await sqliteOutboxStore(v1, groupCommit(v1)).enqueue(delivery);
+    await sqliteLogStore(v1).append([entry]);
+    v1.close();
+    expect(appliedVersions(filename)).toEqual([{ version: 1, name: 'initial schema' }]);
+
+    const storage = sqliteStorage({ filename });
+    expect(await storage.integrations.get(record.id)).toEqual(record);
+    expect(await storage.outbox.get(delivery.id)).toEqual(delivery);
+    expect((await storage.logs.query({ limit: 10 })).items).toEqual([entry]);
+    const event = makeInboxRecord({ intId: record.id });
+    expect(await storage.inbox.accept({ event, replayTtlMs: 60_000, log: makeLogEntry({ intId: record.id }) })).toBe(true);
+    expect(await storage.inbox.get(event.id)).toEqual(event);
+    await storage.close();
+
+    expect(appliedVersions(filename)).toEqual(allMigrations);
+    const strict = readRows<{ strict: number }>(filename, "SELECT strict FROM pragma_table_list WHERE name = 'inbox_events'");
+    expect(strict).toEqual([{ strict: 1 }]);
+    expect(schemaOf(filename).map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['inbox_events_due', 'inbox_events_by_receipt', 'inbox_events_by_integration']),
+    );
   });
 
   it('applies a later step once, on top of the steps already applied', () => {

@@ -1,5 +1,6 @@
 import type { Storage } from '@portico/core';
 import { afterEach, beforeEach, describe } from 'vitest';
+import { inboxStoreTests } from './storage-suite/inbox-tests';
 import { integrationStoreTests } from './storage-suite/integration-tests';
 import { logStoreTests } from './storage-suite/log-tests';
 import { outboxStoreTests } from './storage-suite/outbox-tests';
@@ -11,6 +12,7 @@ export {
   MINUTE_MS,
   T0,
   makeDeliveryRecord,
+  makeInboxRecord,
   makeIntegrationRecord,
   makeLogEntry,
   makeUsageDelta,
@@ -27,7 +29,8 @@ export interface StorageSuiteOptions {
 /**
  * The contract every Portico store must pass, as a vitest `describe` block: key-hash uniqueness,
  * optimistic versions, copies, keyset pagination, log order and retention, atomic usage
- * counters, replay memory and exclusive outbox leases, all through the {@link Storage} interface.
+ * counters, replay memory, exclusive outbox and inbox leases, and all-or-nothing inbox
+ * acceptances, all through the {@link Storage} interface.
  *
  * `factory` runs before every test and must return an empty storage (a new in-memory store, a
  * fresh SQLite file, a new PostgreSQL schema). Tests use fixed epoch times and random ids.
@@ -69,5 +72,6 @@ export function runStorageSuite(
     usageStoreTests(storage);
     replayStoreTests(storage);
     outboxStoreTests(storage);
+    inboxStoreTests(storage);
   });
 }

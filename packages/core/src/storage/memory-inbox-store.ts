@@ -28,15 +28,27 @@ export function memoryInboxStore(
 ): InboxStore & { dropped(): number } {
   const queue = memoryLeaseQueue<InboxRecord>((event) => event.receivedAt);
   let dropped = 0;
+  /*
+   * Ids of acceptances between their check and their insertion: the replay memory answers
+   * asynchronously, and a concurrent acceptance of the same id must not pass the check meanwhile.
+   */
+  const accepting = new Set<string>();
 
   return {
     async accept({ event, replayTtlMs, log }) {
-      if (queue.has(event.id)) throw new PorticoError('INTERNAL', `Event '${event.id}' is already in the inbox.`);
-      const { intId, messageId, receivedAt } = event;
-      if (replayTtlMs !== null && messageId !== null && !(await stores.replay.remember(intId, messageId, replayTtlMs, receivedAt))) {
-        return false;
+      if (queue.has(event.id) || accepting.has(event.id)) {
+        throw new PorticoError('INTERNAL', `Event '${event.id}' is already in the inbox.`);
       }
-      queue.add(event);
+      const { intId, messageId, receivedAt } = event;
+      accepting.add(event.id);
+      try {
+        if (replayTtlMs !== null && messageId !== null && !(await stores.replay.remember(intId, messageId, replayTtlMs, receivedAt))) {
+          return false;
+        }
+        queue.add(event);
+      } finally {
+        accepting.delete(event.id);
+      }
       dropped += queue.cap(maxEvents);
       await stores.logs.append([log]);
       await stores.usage.add(usageDeltas(intId, receivedAt, { success: 1 }));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeliveryRecord, IntegrationRecord, LogEntry, UsageDelta } from '@portico/core';
+import type { DeliveryRecord, InboxRecord, IntegrationRecord, LogEntry, UsageDelta } from '@portico/core';
 
 /**
  * The instant the suite's times count from. Stores take time as arguments and never read a
@@ -135,6 +135,36 @@ export function makeDeliveryRecord(overrides: Partial<DeliveryRecord> = {}): Del
     leaseOwner: null,
     leaseExpiresAt: null,
     createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+/**
+ * A pending event of a fresh integration with a fresh message id, received at {@link T0}, due at
+ * once and not leased; `overrides` replace any field. Its `sealedRequest` is opaque text shaped
+ * like a sealed value: stores keep it as it is, never open it.
+ *
+ * @example
+ * ```ts
+ * const event = makeInboxRecord({ intId, receivedAt: T0 + 1000, nextAttemptAt: T0 + 1000 });
+ * await storage.inbox.accept({ event, replayTtlMs: 300_000, log: makeLogEntry({ intId }) });
+ * ```
+ */
+export function makeInboxRecord(overrides: Partial<InboxRecord> = {}): InboxRecord {
+  return {
+    id: `evt_${randomHex(16)}`,
+    intId: randomIntegrationId(),
+    messageId: `msg_${randomHex(12)}`,
+    event: 'alert.raised',
+    sealedRequest: `v1.k1.${randomHex(12)}.${randomHex(48)}.${randomHex(16)}`,
+    test: false,
+    status: 'pending',
+    attempts: [],
+    nextAttemptAt: T0,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    receivedAt: T0,
     updatedAt: T0,
     ...overrides,
   };
