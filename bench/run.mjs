@@ -162,6 +162,33 @@ await scenario('ingest on SQLite', async () => {
   httpRow('ingest on SQLite vs memory', /** @type {any} */ (result.sqlite), /** @type {any} */ (result.memory), 0.8, '≥ 0.80');
 });
 
+await scenario('webhook hand-off', async () => {
+  log('webhook hand-off');
+  const { warmupMs, roundMs, rounds, concurrency } = settings.send;
+  const timeoutMs = (2 * warmupMs + 2 * rounds * roundMs) * 3 + 120_000;
+  const result = await runJson('scenarios/handoff.mjs', [JSON.stringify({ warmupMs, roundMs, rounds, concurrency, secret })], { timeoutMs });
+  const cell = (/** @type {number} */ perSecond, /** @type {string} */ what) => `${fmt(perSecond)} ${what}/s`;
+  const live = result.live.opsPerSecond / result.ingest.opsPerSecond;
+  rows.push({
+    scenario: 'hand-off to a handler (SQLite), live, vs ingest alone',
+    portico: cell(result.live.opsPerSecond, 'hand-offs'),
+    baseline: cell(result.ingest.opsPerSecond, 'accepted'),
+    ratio: live,
+    target: '≥ 0.8',
+    met: live >= 0.8,
+    details: result,
+  });
+  const drain = result.drain.opsPerSecond / result.ingest.opsPerSecond;
+  rows.push({
+    scenario: `hand-off of a backlog of ${fmt(result.drain.backlog)} (SQLite) vs ingest alone`,
+    portico: cell(result.drain.opsPerSecond, 'hand-offs'),
+    baseline: cell(result.ingest.opsPerSecond, 'accepted'),
+    ratio: drain,
+    target: '≥ 1.0',
+    met: drain >= 1,
+  });
+});
+
 await scenario('key lookup at scale', async () => {
   const { registered, baseline } = settings.scale;
   const result = await httpScenario('scale', {
