@@ -3,7 +3,7 @@
 // authentication, and SQLite for @portico/postgres when several instances share the work.
 import express from 'express';
 import { createExpressRouter } from '@portico/express';
-import { announce, exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
+import { announce, exampleGateway, limitSlowClients, loadConfig, stopGracefully } from '@portico-examples/shared/config';
 
 const say = (/** @type {string} */ line) => console.log(line);
 const config = loadConfig(process.env, say);
@@ -19,4 +19,5 @@ app.get('/', (_request, response) => {
 });
 
 const server = app.listen(config.port, config.host, () => announce(server, config.host, say));
-stopGracefully(server, service);
+limitSlowClients(server);
+stopGracefully(server, service, config.shutdownTimeoutMs);

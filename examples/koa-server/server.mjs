@@ -3,7 +3,7 @@
 // authentication, and SQLite for @portico/postgres when several instances share the work.
 import Koa from 'koa';
 import { createKoaRouter } from '@portico/koa';
-import { announce, exampleGateway, loadConfig, stopGracefully } from '@portico-examples/shared/config';
+import { announce, exampleGateway, limitSlowClients, loadConfig, stopGracefully } from '@portico-examples/shared/config';
 
 const say = (/** @type {string} */ line) => console.log(line);
 const config = loadConfig(process.env, say);
@@ -18,4 +18,5 @@ app.use((ctx) => {
 });
 
 const server = app.listen(config.port, config.host, () => announce(server, config.host, say));
-stopGracefully(server, service);
+limitSlowClients(server);
+stopGracefully(server, service, config.shutdownTimeoutMs);

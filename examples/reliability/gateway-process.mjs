@@ -4,7 +4,11 @@
 //   STORE=sqlite|postgres   SQLITE_FILE | PG_URL + PG_SCHEMA
 //   REDIS_URL (optional: a shared redisRateLimiter) + REDIS_PREFIX
 //   MASTER_KEY (base64 of 32 bytes), ADMIN_TOKEN
-// Retries are short (0.2 s to 3.2 s) and the outbox is polled every 100 ms, so tests run fast.
+//   PORTICO_SHUTDOWN_TIMEOUT_MS (optional, default 10 s): how long SIGTERM waits for requests in flight
+//   HANDOFF_LOG (optional): the webhook handler appends each event id it gets to this file, a line
+//   each, synchronously, so what it was handed survives a SIGKILL right after.
+// Retries are short (0.2 s to 3.2 s) and the outbox and inbox are polled every 100 ms, so tests run fast.
+import { appendFileSync } from 'node:fs';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { createEgressPolicy, createGateway, keyRingFromBase64 } from '@portico/core';
@@ -12,7 +16,7 @@ import { createExpressRouter } from '@portico/express';
 import { postgresStorage } from '@portico/postgres';
 import { redisRateLimiter } from '@portico/redis';
 import { sqliteStorage } from '@portico/sqlite';
-import { bearerAuthenticator } from '@portico-examples/shared/config';
+import { bearerAuthenticator, limitSlowClients, shutdownTimeout, stopGracefully } from '@portico-examples/shared/config';
 
 /** @param {string} name */
 function required(name) {
@@ -47,7 +51,10 @@ const gateway = createGateway({
   // The receivers of the tests listen on loopback, which the on-premises defaults deny.
   egress: { policy: createEgressPolicy({ prepend: [{ action: 'allow', cidr: '127.0.0.1/32' }] }) },
   delivery: { retryScheduleMs: [200, 400, 800, 1600, 3200], pollIntervalMs: 100, timeoutMs: 2_000, leaseMs: 5_000 },
+  handoff: { retryScheduleMs: [200, 400, 800, 1600, 3200], pollIntervalMs: 100, timeoutMs: 1_000, leaseMs: 2_000 },
 });
+const handoffLog = process.env.HANDOFF_LOG;
+if (handoffLog) gateway.onWebhook((event) => appendFileSync(handoffLog, `${event.id}\n`));
 
 const app = express();
 app.use(createExpressRouter(gateway, { authenticate: bearerAuthenticator({ ADMIN: required('ADMIN_TOKEN') }) }));
@@ -59,13 +66,14 @@ const server = app.listen(0, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${port}/api/gateway`);
 });
 
+limitSlowClients(server);
+
 // SIGTERM is the orderly end; the tests use SIGKILL to play a crash.
-process.once('SIGTERM', () => {
-  server.close(async () => {
+const service = {
+  async stop() {
     await gateway.stop();
     await storage.close();
     redis?.disconnect();
-    process.exit(0);
-  });
-  server.closeAllConnections();
-});
+  },
+};
+stopGracefully(server, service, shutdownTimeout(process.env));

@@ -45,7 +45,33 @@ export function loadConfig(env, say) {
     }),
     authenticate: bearerAuthenticator({ ADMIN: adminToken, PM: env.PORTICO_PM_TOKEN }),
     routes: connectorRoutes(env, say),
+    shutdownTimeoutMs: shutdownTimeout(env),
   };
+}
+
+/**
+ * How long a stopping server waits for requests in flight: `PORTICO_SHUTDOWN_TIMEOUT_MS`, default 10 s.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function shutdownTimeout(env) {
+  const text = env.PORTICO_SHUTDOWN_TIMEOUT_MS?.trim();
+  if (!text) return 10_000;
+  const ms = Number(text);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new Error(`PORTICO_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds, got '${text}'.`);
+  }
+  return ms;
+}
+
+/**
+ * Bounds how long a request may take to arrive, so a client that sends slowly (a body at one
+ * byte a second) cannot hold a connection, and the bytes it reserved, for long. Node's defaults
+ * are 5 minutes for a whole request and 1 minute for its headers.
+ * @param {import('node:http').Server} server
+ */
+export function limitSlowClients(server) {
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
 }
 
 /**
@@ -77,7 +103,7 @@ export function exampleGateway(config, say) {
   const storage = sqliteStorage({ filename: join(config.dataDir, 'portico.db') });
   const gateway = createGateway({ keyRing: config.keyRing, storage, egress: { policy: config.egressPolicy } });
   gateway.start();
-  gateway.on('event', (event) => {
+  gateway.onWebhook((event) => {
     say(`event ${event.id} from ${event.intId}: ${event.event}${event.test ? ' (test)' : ''}`);
   });
   return {
@@ -90,16 +116,28 @@ export function exampleGateway(config, say) {
 }
 
 /**
- * Closes the server, then stops the gateway (flushing its log) on SIGINT / SIGTERM.
+ * On SIGINT / SIGTERM: stops accepting connections and lets the requests in flight finish, but
+ * for `timeoutMs` at most: then every connection still open is closed (a client still dripping a
+ * body would otherwise hold the process for as long as it likes). Then stops the service (the
+ * gateway, flushing its log, then the storage) and exits, 0 when all of that went well.
  * @param {import('node:http').Server} server
  * @param {{ stop(): Promise<void> }} service
+ * @param {number} timeoutMs
  */
-export function stopGracefully(server, service) {
+export function stopGracefully(server, service, timeoutMs) {
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
     server.close(() => {
+      clearTimeout(deadline);
       service.stop().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (/** @type {unknown} */ error) => {
+          console.error('Shutdown failed', error);
+          process.exit(1);
+        },
       );
     });
     server.closeIdleConnections();

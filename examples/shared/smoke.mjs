@@ -21,7 +21,8 @@ const json = (response) => response.json();
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /**
- * Starts `server` with PORT=0 and resolves with its base URL once it says where it listens.
+ * Starts `server` with PORT=0 and resolves with its base URL once it says where it listens;
+ * `exited` resolves with its exit code, `stop()` sends SIGTERM and waits for it.
  * @param {URL} server
  * @param {Record<string, string>} env
  */
@@ -45,13 +46,13 @@ export function startExample(server, env) {
     child.stderr.on('data', read);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
-  return { url: /** @type {Promise<string>} */ (url), stop, output: () => output };
+  /** @type {Promise<number | null>} */
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  return { url: /** @type {Promise<string>} */ (url), stop, output: () => output, pid: child.pid, exited };
 }
 
 /**
@@ -111,7 +112,8 @@ export function describeSmoke(server) {
 
       const stats = await json(await fetch(`${base}/stats`, { headers: admin }));
       expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
-      expect(example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
+      // The handler is called from the inbox, just after the 202.
+      await expect.poll(() => example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
     });
 
     it('sends a signed notification to an allowed receiver, with the real custom header', async () => {

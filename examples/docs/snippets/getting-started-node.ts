@@ -16,18 +16,15 @@ const server = createServer(async (req, res) => {
     res.writeHead(404).end(); // your own routes would go here
     return;
   }
-  // The body bytes exactly as received, refused past `maxBodyBytes`; `handle` never rejects.
-  const answer = await readNodeBody(req, handler.maxBodyBytes).then(
-    (rawBody) =>
-      handler.handle({
-        method: req.method ?? 'GET',
-        path,
-        query: new URLSearchParams(target.slice(queryAt + 1)),
-        headers: req.headers,
-        rawBody,
-      }),
-    (error: unknown) => handler.errorResponse(error),
-  );
+  // The body is not read here: the handler calls the reader only once the caller passed its
+  // checks and the bytes fit its budget. `handle` never rejects.
+  const answer = await handler.handle({
+    method: req.method ?? 'GET',
+    path,
+    query: new URLSearchParams(target.slice(queryAt + 1)),
+    headers: req.headers,
+    rawBody: (maxBytes) => readNodeBody(req, maxBytes),
+  });
   res.writeHead(answer.status, answer.headers).end(answer.body);
 });
 server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');

@@ -34,10 +34,13 @@ const server = app.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? 
 // #region shutdown
 async function shutdown(): Promise<void> {
   stopping = true;
-  // 1. No new requests; wait for those in flight, whose log entries are then in the buffer.
+  // 1. No new requests; wait for those in flight, whose log entries are then in the buffer. Not
+  //    forever: a client still sending (a body dripped a byte a second) is cut off after 10 s.
   const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
   await closed;
+  clearTimeout(deadline);
   // 2. Stop the dispatcher, wait for delivery attempts in flight, write buffered log entries and counts.
   await gateway.stop();
   // 3. The store last: everything above still writes to it.

@@ -21,11 +21,13 @@ export const errorStatus = {
   VERSION_CONFLICT: 409,
   WEBHOOK_REPLAYED: 409,
   DELIVERY_NOT_FAILED: 409,
+  EVENT_NOT_FAILED: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 503,
   BODY_ALREADY_CONSUMED: 503,
+  BUSY: 503,
 } as const;
 
 /** A typed error code; see {@link errorStatus} for the status of each. */
@@ -53,7 +55,7 @@ export interface ProblemDetails {
 export interface PorticoErrorOptions {
   /** Failing fields of a validation error. */
   fields?: FieldIssue[];
-  /** For `RATE_LIMITED`: how long the caller should wait, in milliseconds. */
+  /** For `RATE_LIMITED` and `BUSY`: how long the caller should wait, in milliseconds. */
   retryAfterMs?: number;
   /** For `RATE_LIMITED`: the quota that refused the request, for `RateLimit` headers. */
   rateLimit?: RateLimitInfo;
@@ -87,11 +89,13 @@ const titles: Record<PorticoErrorCode, string> = {
   VERSION_CONFLICT: 'Concurrent modification',
   WEBHOOK_REPLAYED: 'Webhook replayed',
   DELIVERY_NOT_FAILED: 'Delivery not failed',
+  EVENT_NOT_FAILED: 'Event not failed',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   RATE_LIMITED: 'Rate limit exceeded',
   INTERNAL: 'Internal error',
   UPSTREAM_UNAVAILABLE: 'Upstream unavailable',
   BODY_ALREADY_CONSUMED: 'Request body already consumed',
+  BUSY: 'Too many requests in flight',
 };
 
 /**

@@ -1,15 +1,18 @@
 // For adapter authors: this file is the whole Express adapter and a model for others. An adapter
 // translates and decides nothing. In: the method, the path relative to where the host mounted it
 // (still percent-encoded: the core decodes each parameter once), the query from the raw URL, the
-// lower-case headers and the body bytes exactly as received. Out: the status, headers and body the
-// core answered, written as they are. Routing, authentication, validation, limits and error
-// documents all live in `@portico/core`, so adapters cannot drift apart; `runAdapterSuite` from
-// `@portico/testing` proves it over real sockets. Two rules need care in every framework:
+// lower-case headers and the body. Out: the status, headers and body the core answered, written as
+// they are. Routing, authentication, validation, limits and error documents all live in
+// `@portico/core`, so adapters cannot drift apart; `runAdapterSuite` from `@portico/testing`
+// proves it over real sockets. Three rules need care in every framework:
+// - Never await the body before `handle`: pass a reader, `(maxBytes) => readNodeBody(req, maxBytes)`.
+//   The core calls it only once the caller is authenticated (a webhook's key found) and the
+//   bytes fit its budget, so a flood of large bodies with bad keys costs headers, not memory.
 // - Signatures are checked over the raw bytes, so never hand over a re-serialised parsed body.
-//   Take bytes a raw parser kept, or read the stream with `readNodeBody`, which refuses clearly
-//   when a JSON parser got there first.
-// - Nothing thrown may reach the framework's own error page: every failure becomes
-//   `handler.errorResponse(error)`, an RFC 9457 problem like every other Portico error.
+//   Take bytes a raw parser kept, or the reader, which refuses clearly when a JSON parser got
+//   there first.
+// - Nothing thrown may reach the framework's own error page: `handle` never rejects, and turns
+//   every failure, the reader's included, into an RFC 9457 problem.
 import {
   createHttpHandler,
   readNodeBody,
@@ -21,7 +24,7 @@ import {
 } from '@portico/core';
 import type { Request, RequestHandler, Response } from 'express';
 
-async function translate(req: Request, maxBodyBytes: number): Promise<HttpRequest> {
+function translate(req: Request): HttpRequest {
   // `req.url` is relative to the mount point (`app.use('/x', …)` strips `/x`), `req.path` is its
   // undecoded path, and the raw query keeps repeated and empty parameters as sent.
   const queryStart = req.url.indexOf('?');
@@ -31,7 +34,7 @@ async function translate(req: Request, maxBodyBytes: number): Promise<HttpReques
     query: new URLSearchParams(queryStart < 0 ? '' : req.url.slice(queryStart + 1)),
     headers: req.headers,
     // `express.raw()` leaves the bytes in `req.body`; any other parsed body is refused by `readNodeBody`.
-    rawBody: Buffer.isBuffer(req.body) ? req.body : await readNodeBody(req, maxBodyBytes),
+    rawBody: Buffer.isBuffer(req.body) ? req.body : (maxBytes) => readNodeBody(req, maxBytes),
   };
 }
 
@@ -71,7 +74,7 @@ function write(res: Response, answer: HttpResponse): void {
  *     authenticate: (request) => (request.headers.authorization === `Bearer ${adminToken}` ? { id: 'ops', roles: ['ADMIN'] } : null),
  *   }),
  * );
- * app.use(express.json()); // the host's own routes may parse JSON: Portico has read its bodies already
+ * app.use(express.json()); // the host's own routes may parse JSON: Portico's requests never get this far
  * app.listen(3000);
  * ```
  */
@@ -79,10 +82,6 @@ export function createExpressRouter(target: HttpHandler | Gateway, options: Http
   const handler = 'handle' in target ? target : createHttpHandler(target, options);
   return async (req, res, next) => {
     if (!handler.owns(req.path)) return next();
-    try {
-      write(res, await handler.handle(await translate(req, handler.maxBodyBytes)));
-    } catch (error) {
-      write(res, handler.errorResponse(error));
-    }
+    write(res, await handler.handle(translate(req)));
   };
 }

@@ -1,8 +1,9 @@
 // For adapter authors: this file is the whole Koa adapter; `@portico/express` explains the rules
 // every adapter follows. An adapter translates and decides nothing: method, path (still
-// percent-encoded), raw query, lower-case headers and the body bytes exactly as received go in;
-// the status, headers and body the core answered come out as they are. Nothing thrown may reach
-// Koa's own error answer: every failure becomes `handler.errorResponse(error)`.
+// percent-encoded), raw query, lower-case headers and the body go in (bytes a body parser kept, or
+// a reader the core calls once the caller passed its checks); the status, headers and body the
+// core answered come out as they are. `handle` never rejects, so nothing reaches Koa's own error
+// answer.
 //
 // The router has one catch-all layer, the prefix and everything below it, rather than one layer
 // per route: the core routes, so unknown paths and wrong methods under the prefix get its 404 and
@@ -25,13 +26,13 @@ const encoder = new TextEncoder();
 // path-to-regexp syntax characters in the prefix are matched as themselves.
 const literal = (path: string) => path.replace(/[{}()[\]+?!:*\\]/g, '\\$&');
 
-async function rawBodyOf(ctx: RouterContext, maxBodyBytes: number): Promise<Uint8Array> {
+function rawBodyOf(ctx: RouterContext): HttpRequest['rawBody'] {
   // koa-bodyparser and @koa/bodyparser keep the text they parsed as `rawBody`. It is the exact
   // bytes only when the body was UTF-8; a signature over anything else then fails, closed.
   const kept = (ctx.request as { rawBody?: unknown }).rawBody;
   if (typeof kept === 'string') return encoder.encode(kept);
   if (kept instanceof Uint8Array) return kept;
-  return readNodeBody(ctx.req, maxBodyBytes);
+  return (maxBytes) => readNodeBody(ctx.req, maxBytes);
 }
 
 /** `ctx.path` from the prefix on: the layer's path is the mount's, then `registered`. */
@@ -41,13 +42,13 @@ function pathUnderMount(ctx: RouterContext, registered: string): string {
   return `/${ctx.path.split('/').slice(mountDepth + 1).join('/')}`;
 }
 
-async function translate(ctx: RouterContext, registered: string, maxBodyBytes: number): Promise<HttpRequest> {
+function translate(ctx: RouterContext, registered: string): HttpRequest {
   return {
     method: ctx.method,
     path: pathUnderMount(ctx, registered),
     query: new URLSearchParams(ctx.querystring),
     headers: ctx.req.headers,
-    rawBody: await rawBodyOf(ctx, maxBodyBytes),
+    rawBody: rawBodyOf(ctx),
   };
 }
 
@@ -93,10 +94,6 @@ export function createKoaRouter(target: HttpHandler | Gateway, options: HttpHand
   const handler = 'handle' in target ? target : createHttpHandler(target, options);
   const registered = `${literal(handler.prefix)}{/*rest}`;
   return new Router({ sensitive: true }).all(registered, async (ctx) => {
-    try {
-      write(ctx, await handler.handle(await translate(ctx, registered, handler.maxBodyBytes)));
-    } catch (error) {
-      write(ctx, handler.errorResponse(error));
-    }
+    write(ctx, await handler.handle(translate(ctx, registered)));
   });
 }

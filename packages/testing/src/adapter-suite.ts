@@ -7,6 +7,7 @@ import { adminTests } from './adapter-suite/admin-tests';
 import { bodyTests } from './adapter-suite/body-tests';
 import { createClient, principals, type AdapterClient } from './adapter-suite/client';
 import { contractTests } from './adapter-suite/contract-tests';
+import { earlyAnswerTests } from './adapter-suite/early-answer-tests';
 import { webhookTests } from './adapter-suite/webhook-tests';
 
 export { standardHeaders } from './adapter-suite/fixtures';
@@ -49,6 +50,8 @@ export async function listenOnLoopback(app: RequestListener, mountPath = ''): Pr
 
 /** Body limit of the suite's handler, small so 413s are cheap to provoke. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** Budget of body bytes in flight of the suite's handler: four bodies of the largest size fill it. */
+const MAX_BYTES_IN_FLIGHT = 4 * MAX_BODY_BYTES;
 
 function authenticate(request: HttpRequest) {
   const match = /^Bearer (\S+)$/.exec(String(request.headers.authorization ?? ''));
@@ -58,15 +61,17 @@ function authenticate(request: HttpRequest) {
 /**
  * The black-box HTTP suite every Portico adapter must pass, over real sockets with Node's
  * `fetch`: every route and documented status (201, 200, 202, 400 with its field list, 401, 403,
- * 404, 405 with `Allow`, 409, 413, 429 with `Retry-After` and `RateLimit` headers), an
- * authorization matrix derived from `handler.routes`, raw-body fidelity of signed webhooks, the
- * three ways to present an API key, the key kept out of answers and logs, problem documents,
- * the OpenAPI document and docs page, and the boundary with the host's own routes.
+ * 404, 405 with `Allow`, 409, 413, 429 with `Retry-After` and `RateLimit` headers, 503 `BUSY`),
+ * an authorization matrix derived from `handler.routes`, raw-body fidelity of signed webhooks,
+ * the three ways to present an API key, refusals answered before the body is read (while the
+ * client is still sending), the key kept out of answers and logs, problem documents, the
+ * OpenAPI document and docs page, and the boundary with the host's own routes.
  *
  * The suite builds its own in-memory gateway and handler (default prefix `/api/gateway`, body
- * limit 64 KiB, bearer tokens `admin-token` and `pm-token`) and hands the handler to
- * `startServer` once. The server must mount the adapter at `url` and answer **418** to any
- * request the adapter passes on, so the suite can tell the host's answers from Portico's.
+ * limit 64 KiB, 256 KiB of body bytes in flight, bearer tokens `admin-token` and `pm-token`) and
+ * hands the handler to `startServer` once. The server must mount the adapter at `url` and answer
+ * **418** to any request the adapter passes on, so the suite can tell the host's answers from
+ * Portico's.
  *
  * @param name - Names the `describe` block.
  * @param startServer - Starts the host app around the adapter, listening on 127.0.0.1.
@@ -90,7 +95,11 @@ export function runAdapterSuite(name: string, startServer: (handler: HttpHandler
   describe(`adapter conformance: ${name}`, () => {
     // Built while collecting, so the authorization matrix can list the routes as tests.
     const gateway = createGateway({ keyRing: generateKeyRing(), logger: silentLogger });
-    const handler = createHttpHandler(gateway, { authenticate, limits: { maxBodyBytes: MAX_BODY_BYTES }, logger: silentLogger });
+    const handler = createHttpHandler(gateway, {
+      authenticate,
+      limits: { maxBodyBytes: MAX_BODY_BYTES, maxBytesInFlight: MAX_BYTES_IN_FLIGHT },
+      logger: silentLogger,
+    });
     let server: AdapterServer | undefined;
     let client: AdapterClient | undefined;
     const running = () => {
@@ -113,5 +122,6 @@ export function runAdapterSuite(name: string, startServer: (handler: HttpHandler
     adminTests(running);
     webhookTests(running);
     bodyTests(MAX_BODY_BYTES, () => `${server?.url ?? ''}${handler.prefix}`, running);
+    earlyAnswerTests({ maxBodyBytes: MAX_BODY_BYTES, maxBytesInFlight: MAX_BYTES_IN_FLIGHT }, () => `${server?.url ?? ''}${handler.prefix}`, running);
   });
 }

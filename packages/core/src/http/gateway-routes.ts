@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Gateway } from '../gateway';
 import { deliveryRoutes, sendRoute, testIntegrationRoute } from './delivery-routes';
-import { defineRoute, type HttpRequest, type Route } from './route';
+import { eventRoutes } from './event-routes';
+import { defineRoute, type HttpRequest, type Route, type RouteContext } from './route';
 import { rateLimitHeaders } from './rate-limit-headers';
 import {
   integrationCreateBodySchema,
@@ -33,11 +33,13 @@ function keyFromHeaders(request: HttpRequest): string {
   return bearer ?? (typeof apiKey === 'string' ? apiKey.trim() : '');
 }
 
-async function receive(context: { gateway: Gateway; request: HttpRequest }, key: string) {
+// The receiver calls `readBody` only once the key names an active integration: a caller without
+// one is refused before its body is read.
+async function receive(context: Pick<RouteContext, 'gateway' | 'request' | 'readBody'>, key: string) {
   const accepted = await context.gateway.receiveWebhook({
     key,
     headers: context.request.headers,
-    rawBody: context.request.rawBody,
+    rawBody: context.readBody,
   });
   return {
     status: 202,
@@ -52,7 +54,7 @@ const webhookDescription =
 const webhookResponses = {
   202: { description: 'Accepted and handed to the host.', schema: webhookAcceptedWireSchema },
 };
-const webhookErrors = [400, 401, 403, 409, 413, 429] as const;
+const webhookErrors = [400, 401, 403, 409, 413, 429, 503] as const;
 
 /**
  * The routes of `@portico/core`, in the order of the original router. {@link createHttpHandler}
@@ -257,6 +259,7 @@ export const gatewayRoutes: readonly Route[] = [
   }),
   sendRoute,
   ...deliveryRoutes,
+  ...eventRoutes,
   defineRoute({
     method: 'GET',
     path: '/logs',

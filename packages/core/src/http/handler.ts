@@ -2,11 +2,12 @@ import { PorticoError } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { parseInput } from '../schemas/parse';
+import { wholeOption } from '../whole-option';
 import { docsRoutes } from './docs-routes';
 import { gatewayRoutes } from './gateway-routes';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi';
 import { rateLimitHeaders } from './rate-limit-headers';
-import type { HttpRequest, HttpResponse, Principal, Route } from './route';
+import type { HttpRequest, HttpResponse, Principal, Route, RouteResult } from './route';
 
 /**
  * Permissions of each role; `*` grants every permission. A route's `access` names the permission
@@ -44,6 +45,15 @@ export interface HttpHandlerOptions {
   limits?: {
     /** Largest request body accepted, in bytes. Default 1 MiB. */
     maxBodyBytes?: number;
+    /**
+     * Most bytes of request bodies read at once, over all requests, so memory stays bounded
+     * however many clients send. Before a body is read its declared `content-length` (or
+     * `maxBodyBytes` when it comes chunked) is reserved, and held until the answer is made; a
+     * body that does not fit is answered 503 `BUSY` with `Retry-After`, unread. Bytes an adapter
+     * hands over already read (`express.raw()`) were bounded by whoever read them and are not
+     * counted. A positive integer, at least `maxBodyBytes`. Default 64 MiB.
+     */
+    maxBytesInFlight?: number;
   };
   /** More routes, e.g. from `@portico/atlassian`, served and documented like the core's. */
   routes?: readonly Route[];
@@ -63,7 +73,7 @@ export interface HttpHandler {
   owns(path: string): boolean;
   /** Routes, validates and answers a request. Never rejects: every failure becomes a problem response. */
   handle(request: HttpRequest): Promise<HttpResponse>;
-  /** The problem answer for an error raised before `handle` (e.g. an over-long body while reading). */
+  /** The problem answer for an error an adapter meets outside `handle`. */
   errorResponse(error: unknown): HttpResponse;
   /** The OpenAPI 3.1 document of every route. */
   openapi(): OpenApiDocument;
@@ -77,6 +87,10 @@ interface CompiledRoute {
 
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+// Long enough for bodies in flight to finish at a working client's pace, short enough that a
+// sender's retry is not a noticeable delay.
+const BUSY_RETRY_AFTER_MS = 2_000;
 const utf8 = new TextDecoder();
 
 function compile(route: Route): CompiledRoute {
@@ -105,6 +119,34 @@ function problem(error: PorticoError, headers: Record<string, string> = {}): Htt
   const response = json(error.status, error.toProblem(), extra);
   response.headers['content-type'] = 'application/problem+json; charset=utf-8';
   return response;
+}
+
+/** Bytes of request bodies being read or held, shared by every request of one handler. */
+function createBodyBudget(maxBytes: number) {
+  let used = 0;
+  return {
+    /** Holds `bytes` until the returned function is called; `BUSY` when they do not fit. */
+    reserve(bytes: number): () => void {
+      if (used + bytes > maxBytes) {
+        throw new PorticoError('BUSY', 'Too many request bodies are being received; retry shortly.', { retryAfterMs: BUSY_RETRY_AFTER_MS });
+      }
+      used += bytes;
+      let held = true;
+      return () => {
+        if (held) used -= bytes;
+        held = false;
+      };
+    },
+  };
+}
+
+/** What reading the body can cost: the bytes at hand, the declared length, or the limit for a chunked stream. */
+function declaredBytes(request: HttpRequest, maxBodyBytes: number): number {
+  if (typeof request.rawBody !== 'function') return request.rawBody.byteLength;
+  const length = request.headers['content-length'];
+  if (typeof length === 'string' && /^\d+$/.test(length)) return Number(length);
+  // Neither header: HTTP/1.1 has no body then, and the reader answers empty bytes.
+  return request.headers['transfer-encoding'] === undefined && length === undefined ? 0 : maxBodyBytes;
 }
 
 function normalisePrefix(prefix: string): string {
@@ -137,6 +179,11 @@ function normalisePrefix(prefix: string): string {
 export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions = {}): HttpHandler {
   const prefix = normalisePrefix(options.prefix ?? '/api/gateway');
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBytesInFlight = wholeOption('limits.maxBytesInFlight', options.limits?.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT, 1);
+  if (maxBytesInFlight < maxBodyBytes) {
+    throw new RangeError(`limits.maxBytesInFlight (${maxBytesInFlight}) must be at least limits.maxBodyBytes (${maxBodyBytes}), or a chunked body could never be read.`);
+  }
+  const budget = createBodyBudget(maxBytesInFlight);
   const policy = options.policy ?? defaultPolicy;
   const logger = options.logger ?? gateway.logger;
   const authenticate = options.authenticate ?? (() => null);
@@ -172,9 +219,45 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
     }
   }
 
+  /** The body of one request, read on the first call within the limit and the budget; `release` gives its bytes back. */
+  function lazyBody(request: HttpRequest, declared: number) {
+    let reading: Promise<Uint8Array> | undefined;
+    let release = () => {};
+    async function read(): Promise<Uint8Array> {
+      if (typeof request.rawBody !== 'function') return request.rawBody;
+      release = budget.reserve(declared);
+      return request.rawBody(maxBodyBytes);
+    }
+    return { read: () => (reading ??= read()), release: () => release() };
+  }
+
+  function parseBody(schema: NonNullable<Route['body']>, bytes: Uint8Array): unknown {
+    let parsed: unknown;
+    try {
+      parsed = bytes.byteLength === 0 ? undefined : JSON.parse(utf8.decode(bytes));
+    } catch {
+      throw new PorticoError('VALIDATION_FAILED', 'The body is not valid JSON.', {
+        fields: [{ path: '(body)', message: 'Not valid JSON' }],
+      });
+    }
+    return parseInput(schema, parsed, 'body');
+  }
+
+  function answer(result: RouteResult): HttpResponse {
+    const contentType = result.headers?.['content-type'];
+    if (contentType && (typeof result.body === 'string' || result.body instanceof Uint8Array)) {
+      return { status: result.status, headers: { 'x-content-type-options': 'nosniff', ...result.headers }, body: result.body };
+    }
+    return json(result.status, result.body ?? null, result.headers);
+  }
+
+  // The body is read last, and only when needed: a caller that fails authentication, a GET, or a
+  // webhook whose key is refused costs its headers only; a Node server drops the unread bytes
+  // once the answer is sent.
   async function run(request: HttpRequest, match: CompiledRoute, values: string[]): Promise<HttpResponse> {
     const { route } = match;
-    if (request.rawBody.byteLength > maxBodyBytes) {
+    const declared = declaredBytes(request, maxBodyBytes);
+    if (declared > maxBodyBytes) {
       throw new PorticoError('PAYLOAD_TOO_LARGE', `The body exceeds ${maxBodyBytes} bytes.`);
     }
     let principal: Principal | null = null;
@@ -188,24 +271,13 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
     const rawParams = Object.fromEntries(match.names.map((name, i) => [name, decode(values[i] ?? '', name)]));
     const params = route.params ? parseInput(route.params, rawParams, 'path') : rawParams;
     const query = route.query ? parseInput(route.query, Object.fromEntries(request.query), 'query') : undefined;
-    let body: unknown;
-    if (route.body) {
-      let parsed: unknown;
-      try {
-        parsed = request.rawBody.byteLength === 0 ? undefined : JSON.parse(utf8.decode(request.rawBody));
-      } catch {
-        throw new PorticoError('VALIDATION_FAILED', 'The body is not valid JSON.', {
-          fields: [{ path: '(body)', message: 'Not valid JSON' }],
-        });
-      }
-      body = parseInput(route.body, parsed, 'body');
+    const body = lazyBody(request, declared);
+    try {
+      const parsed = route.body ? parseBody(route.body, await body.read()) : undefined;
+      return answer(await route.handle({ params, query, body: parsed, request, readBody: body.read, principal, gateway }));
+    } finally {
+      body.release();
     }
-    const result = await route.handle({ params, query, body, request, principal, gateway });
-    const contentType = result.headers?.['content-type'];
-    if (contentType && (typeof result.body === 'string' || result.body instanceof Uint8Array)) {
-      return { status: result.status, headers: { 'x-content-type-options': 'nosniff', ...result.headers }, body: result.body };
-    }
-    return json(result.status, result.body ?? null, result.headers);
   }
 
   return {

@@ -27,9 +27,10 @@ function discardRest(request: IncomingMessage): void {
 }
 
 /**
- * Reads a Node request body into bytes, exactly as received, for an adapter to hand to
- * `handler.handle`. Refuses with `PAYLOAD_TOO_LARGE` as soon as the declared `content-length`
- * or the bytes counted while streaming pass `maxBytes`, and stops buffering then. Refuses with
+ * Reads a Node request body into bytes, exactly as received: what an adapter's
+ * `BodyReader` calls, so that `handler.handle` reads the body only when, and if, it needs
+ * it. Refuses with `PAYLOAD_TOO_LARGE` as soon as the declared `content-length` or the bytes
+ * counted while streaming pass `maxBytes`, and stops buffering then. Refuses with
  * `BODY_ALREADY_CONSUMED` when a body parser read the stream first, since signatures can only
  * be checked over the original bytes; a request that ends early is refused as invalid.
  *
@@ -41,11 +42,14 @@ function discardRest(request: IncomingMessage): void {
  * createServer(async (req, res) => {
  *   const url = req.url ?? '/';
  *   const at = url.includes('?') ? url.indexOf('?') : url.length;
- *   const answer = await readNodeBody(req, handler.maxBodyBytes).then(
- *     (rawBody) =>
- *       handler.handle({ method: req.method ?? 'GET', path: url.slice(0, at), query: new URLSearchParams(url.slice(at)), headers: req.headers, rawBody }),
- *     (error) => handler.errorResponse(error),
- *   );
+ *   const answer = await handler.handle({
+ *     method: req.method ?? 'GET',
+ *     path: url.slice(0, at),
+ *     query: new URLSearchParams(url.slice(at)),
+ *     headers: req.headers,
+ *     // Called only once the caller passed its checks, and within the budget of bytes in flight.
+ *     rawBody: (maxBytes) => readNodeBody(req, maxBytes),
+ *   });
  *   res.writeHead(answer.status, answer.headers).end(answer.body);
  * }).listen(3000);
  * ```

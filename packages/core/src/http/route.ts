@@ -2,6 +2,19 @@ import type { z } from 'zod';
 import type { Gateway } from '../gateway';
 import type { HeaderMap } from '../inbound/inbound-event';
 
+/**
+ * Reads a request body from its stream, exactly as received, refusing it with
+ * `PAYLOAD_TOO_LARGE` once it passes `maxBytes`. The handler calls it at most once, and only
+ * once the caller is authenticated, so an adapter never buffers a body nobody will accept.
+ *
+ * @example
+ * ```ts
+ * const rawBody: BodyReader = (maxBytes) => readNodeBody(req, maxBytes);
+ * await handler.handle({ method: 'POST', path: '/api/gateway/webhook', query, headers: req.headers, rawBody });
+ * ```
+ */
+export type BodyReader = (maxBytes: number) => Promise<Uint8Array>;
+
 /** The request an adapter hands to the handler: the framework's request, translated. */
 export interface HttpRequest {
   /** Upper case. */
@@ -11,8 +24,13 @@ export interface HttpRequest {
   query: URLSearchParams;
   /** Lower-case names. */
   headers: HeaderMap;
-  /** The body exactly as received; empty when there is none. */
-  rawBody: Uint8Array;
+  /**
+   * The body exactly as received: bytes already read (a raw body parser's, a test's; empty when
+   * there is none), or a {@link BodyReader} for a stream not read yet, which the handler calls
+   * only when the route needs the body and the caller passed its checks. Routes read it through
+   * `RouteContext.readBody`, never from here.
+   */
+  rawBody: Uint8Array | BodyReader;
 }
 
 /** What the handler answers; the adapter writes it out as it is. */
@@ -41,6 +59,13 @@ export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
   query: Q;
   body: B;
   request: HttpRequest;
+  /**
+   * The body bytes exactly as received, read on the first call (the same promise after it),
+   * within `limits.maxBodyBytes` and the budget of bytes in flight: `PAYLOAD_TOO_LARGE` past the
+   * one, `BUSY` when the other is spent. A route with a `body` schema gets it parsed in `body`
+   * instead; a webhook route hands this to the receiver, which calls it once the key is good.
+   */
+  readBody(): Promise<Uint8Array>;
   /** Null on public and webhook routes. */
   principal: Principal | null;
   gateway: Gateway;
@@ -73,7 +98,7 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   access: RouteAccess;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
-  /** A JSON body, validated. Routes without it get the raw bytes only (webhooks). */
+  /** A JSON body, read once the caller is authorised, and validated. Routes without it read the raw bytes, if at all, with `readBody` (webhooks). */
   body?: z.ZodType<B>;
   /** Success answers by status. */
   responses: Record<number, RouteResponse>;

@@ -17,7 +17,8 @@ import {
 
 // Wire names are snake_case, as the original router's, so its clients keep working.
 
-const isoTime = z.iso.datetime({ offset: true });
+/** A time on the wire: ISO 8601 with an offset. */
+export const isoTime = z.iso.datetime({ offset: true });
 
 /**
  * Body of `POST /integrations`.
@@ -165,7 +166,7 @@ export const messageWireSchema = z.object({ message: z.string() }).meta({ id: 'M
  *
  * @example
  * ```ts
- * webhookAcceptedWireSchema.parse({ accepted: true, event: 'ALERT', int_id: 'GW-1A2B3C4D', event_id: 'msg_1' });
+ * webhookAcceptedWireSchema.parse({ accepted: true, event: 'ALERT', int_id: 'GW-1A2B3C4D', event_id: 'evt_1' });
  * ```
  */
 export const webhookAcceptedWireSchema = z
@@ -173,7 +174,7 @@ export const webhookAcceptedWireSchema = z
     accepted: z.literal(true),
     event: z.string().describe('The payload\'s `event` field, or `UNKNOWN`.'),
     int_id: z.string(),
-    event_id: z.string().describe('The sender\'s `webhook-id`, or one Portico made.'),
+    event_id: z.string().describe('Portico\'s id of the event (`evt_…`): the host\'s handler gets it with the event, and `GET /events/{event_id}` shows it.'),
   })
   .meta({ id: 'WebhookAccepted' });
 

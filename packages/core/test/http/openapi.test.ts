@@ -153,8 +153,8 @@ describe('buildOpenApiDocument on the gateway routes', () => {
 
   it('answers every error status with the shared Problem, rate limits with their headers', () => {
     const webhook = operationOf(document, '/api/gateway/webhook', 'post');
-    expect(Object.keys(webhook.responses)).toEqual(['202', '400', '401', '403', '409', '413', '429']);
-    for (const status of ['400', '401', '403', '409', '413', '429']) {
+    expect(Object.keys(webhook.responses)).toEqual(['202', '400', '401', '403', '409', '413', '429', '503']);
+    for (const status of ['400', '401', '403', '409', '413', '429', '503']) {
       expect(webhook.responses[status]?.content).toEqual({
         'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
       });
@@ -182,7 +182,7 @@ describe('buildOpenApiDocument on the gateway routes', () => {
   });
 
   it('lists the tags in the order of the route table', () => {
-    expect(document.tags.map((tag) => tag.name)).toEqual(['Integrations', 'Webhooks', 'Outbound', 'Logs', 'Documentation']);
+    expect(document.tags.map((tag) => tag.name)).toEqual(['Integrations', 'Webhooks', 'Outbound', 'Inbox', 'Logs', 'Documentation']);
   });
 
   it('has a default title, version and server, and a description with the signing guide', () => {
