@@ -10,10 +10,17 @@ interface Queued {
 export interface GroupCommit {
   /**
    * Queues `work` for the next transaction and resolves with its result once that transaction
-   * has committed; rejects with what `work` threw (every write of that `work` undone, those of
-   * the others kept), or with the transaction's own failure. `work` must be synchronous.
+   * has committed; rejects with what `work` threw, or with the transaction's own failure. `work`
+   * is synchronous and makes its checks before its first write: what it wrote before throwing
+   * would commit with the others (a savepoint per work would undo it, at a third of a webhook's
+   * ingest on SQLite).
    */
   run<T>(work: () => T): Promise<T>;
+  /**
+   * Runs `hook` in every transaction, after its works and before its commit: a store that sums
+   * what the works of one batch add (usage counters) writes the sums there, once per batch.
+   */
+  beforeCommit(hook: () => void): void;
   /** Commits what is queued now, e.g. before the database closes. */
   flush(): void;
 }
@@ -35,18 +42,18 @@ export function groupCommit(db: Database.Database): GroupCommit {
   let queue: Queued[] = [];
   let scheduled: NodeJS.Immediate | undefined;
 
-  // Called inside the batch's transaction, better-sqlite3 runs this in a savepoint: a work that
-  // throws after some of its writes leaves none of them, and the rest of the batch still commits.
-  const isolated = db.transaction((work: () => unknown) => work());
+  const hooks: (() => void)[] = [];
 
   const commit = db.transaction((batch: Queued[]) => {
-    return batch.map(({ work }) => {
+    const outcomes = batch.map(({ work }) => {
       try {
-        return { ok: true as const, value: isolated(work) };
+        return { ok: true as const, value: work() };
       } catch (error) {
         return { ok: false as const, error };
       }
     });
+    for (const hook of hooks) hook();
+    return outcomes;
   });
 
   function flush(): void {
@@ -75,6 +82,9 @@ export function groupCommit(db: Database.Database): GroupCommit {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         scheduled ??= setImmediate(flush);
       });
+    },
+    beforeCommit(hook) {
+      hooks.push(hook);
     },
     flush,
   };

@@ -1,10 +1,9 @@
-import { PorticoError, usageDeltas, type InboxAcceptance, type InboxRecord, type InboxStore } from '@portico/core';
+import { PorticoError, usageDeltas, type InboxAcceptance, type InboxRecord, type InboxStore, type UsageDelta } from '@portico/core';
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from './group-commit';
 import { sqliteLeaseQueue } from './lease-queue';
 import { logEntryInserter } from './log-store';
 import type { ReplayIds } from './replay-store';
-import { isUniqueViolation } from './sqlite-errors';
 import { usageDeltaAdder } from './usage-store';
 
 /** An `inbox_events` row as selected: the record with its attempts as stored JSON and its flag as 0 or 1. */
@@ -48,6 +47,7 @@ export function sqliteInboxStore(db: Database.Database, group: GroupCommit, repl
        VALUES (@id, @intId, @messageId, @event, @sealedRequest, @test, @status, @attempts,
          @nextAttemptAt, @leaseOwner, @leaseExpiresAt, @receivedAt, @updatedAt)`,
     ),
+    exists: db.prepare<[string], number>('SELECT 1 FROM inbox_events WHERE id = ?').pluck(),
     pruneSettled: db.prepare<[number]>(`DELETE FROM inbox_events WHERE status IN ('delivered', 'failed') AND updated_at < ?`),
     pruneUnhandled: db.prepare<[number]>(`DELETE FROM inbox_events WHERE status = 'pending' AND received_at < ?`),
   };
@@ -62,18 +62,44 @@ export function sqliteInboxStore(db: Database.Database, group: GroupCommit, repl
     toRecord,
   });
 
-  /** The writes of one acceptance, in the order the contract gives; false when it is a replay. */
+  /*
+   * Every acceptance of one transaction counts into the same few usage rows: summed here and
+   * written once, before the commit, instead of three upserts per webhook.
+   */
+  let counted = new Map<string, UsageDelta>();
+  group.beforeCommit(() => {
+    for (const delta of counted.values()) addUsage(delta);
+    counted = new Map();
+  });
+  function count(deltas: UsageDelta[]): void {
+    for (const delta of deltas) {
+      const key = `${delta.intId}\u0000${delta.granularity}\u0000${delta.startMs}`;
+      const row = counted.get(key);
+      if (row === undefined) counted.set(key, { ...delta });
+      else {
+        row.success += delta.success;
+        row.lastAtMs = Math.max(row.lastAtMs, delta.lastAtMs);
+      }
+    }
+  }
+
+  /**
+   * The writes of one acceptance; false when it is a replay. Its checks come before its first
+   * write (see {@link GroupCommit.run}), and no other connection writes inside the transaction,
+   * so what it checked holds for its writes.
+   */
   const acceptance = ({ event, replayTtlMs, log }: InboxAcceptance) => {
     const row = toRow(event);
-    const { intId, messageId, receivedAt } = event;
+    const { id, intId, messageId, receivedAt } = event;
     const deltas = usageDeltas(intId, receivedAt, { success: 1 });
     return (): boolean => {
+      if (sql.exists.get(id) !== undefined) throw new PorticoError('INTERNAL', `Event '${id}' is already in the inbox.`);
       if (replayTtlMs !== null && messageId !== null && !replayIds.remember(intId, messageId, receivedAt + replayTtlMs, receivedAt)) {
         return false;
       }
       sql.insert.run(row);
       appendLog(log);
-      for (const delta of deltas) addUsage(delta);
+      count(deltas);
       return true;
     };
   };
@@ -89,12 +115,7 @@ export function sqliteInboxStore(db: Database.Database, group: GroupCommit, repl
     async accept(accepted) {
       const fresh = group.run(acceptance(accepted));
       if (accepted.replayTtlMs !== null && accepted.event.messageId !== null) replayIds.sweepSoon(accepted.event.receivedAt);
-      try {
-        return await fresh;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        throw new PorticoError('INTERNAL', `Event '${accepted.event.id}' is already in the inbox.`, { cause: error });
-      }
+      return fresh;
     },
 
     async prune(beforeMs) {

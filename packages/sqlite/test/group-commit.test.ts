@@ -48,27 +48,24 @@ describe('groupCommit', () => {
     close();
   });
 
-  it('undoes every write of a work that throws part-way, and commits the works beside it', async () => {
+  it('runs its before-commit hooks once per transaction, after the works, committing their writes with them', async () => {
     const { writer, insert, seenByReader, close } = openPair();
     const group = groupCommit(writer);
-    insert.run('taken');
-    const results = await Promise.allSettled([
-      group.run(() => insert.run('before')),
-      group.run(() => {
-        insert.run('partial-1');
-        insert.run('partial-2');
-        insert.run('taken');
-      }),
-      group.run(() => {
-        insert.run('thrown');
-        throw new Error('the work gave up after writing');
-      }),
-      group.run(() => [insert.run('after-1').changes, insert.run('after-2').changes]),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-    expect(results[3]).toEqual({ status: 'fulfilled', value: [1, 1] });
-    expect(['partial-1', 'partial-2', 'thrown'].map(seenByReader)).toEqual([false, false, false]);
-    expect(['before', 'after-1', 'after-2'].map(seenByReader)).toEqual([true, true, true]);
+    const batches: number[] = [];
+    let works = 0;
+    group.beforeCommit(() => {
+      batches.push(works);
+      insert.run(`sum-${works}`);
+    });
+    const count = (id: string) => () => {
+      works++;
+      return insert.run(id).changes;
+    };
+    expect(await Promise.all([group.run(count('a')), group.run(count('b')), group.run(count('c'))])).toEqual([1, 1, 1]);
+    expect(batches).toEqual([3]);
+    expect(['a', 'b', 'c', 'sum-3'].map(seenByReader)).toEqual([true, true, true, true]);
+    await group.run(count('d'));
+    expect(batches).toEqual([3, 4]);
     close();
   });
 

@@ -41,6 +41,27 @@ function inboxWithStatements() {
 }
 
 describe('sqlite inbox', () => {
+  it('counts the usage of acceptances committed together exactly, per integration and row', async () => {
+    const { db, inbox } = inboxWithStatements();
+    const [a, b] = [randomIntegrationId(), randomIntegrationId()];
+    const events = [...Array(40).keys()].map((i) => makeInboxRecord({ intId: i % 2 === 0 ? a : b, receivedAt: T0 + i * 1_000 }));
+    const results = await Promise.all(events.map((event) => inbox.accept(acceptanceOf(event))));
+    expect(results).toEqual(Array(40).fill(true));
+    const rows = db
+      .prepare<[], { intId: string; granularity: string; startMs: number; success: number; lastAtMs: number }>(
+        'SELECT int_id AS intId, granularity, start_ms AS startMs, success, last_at_ms AS lastAtMs FROM usage_counters ORDER BY 1, 2, 3',
+      )
+      .all();
+    const of = (intId: string) => rows.filter((row) => row.intId === intId);
+    // 40 webhooks one second apart from T0, all in its first minute and hour.
+    expect(of(a)).toEqual([
+      { intId: a, granularity: 'hour', startMs: T0, success: 20, lastAtMs: T0 + 38_000 },
+      { intId: a, granularity: 'minute', startMs: T0, success: 20, lastAtMs: T0 + 38_000 },
+      { intId: a, granularity: 'total', startMs: 0, success: 20, lastAtMs: T0 + 38_000 },
+    ]);
+    expect(of(b).find((row) => row.granularity === 'total')).toMatchObject({ success: 20, lastAtMs: T0 + 39_000 });
+  });
+
   it('claims through the due index, in its order, without sorting', async () => {
     const { db, inbox, planOf } = inboxWithStatements();
     await inbox.claim({ owner: 'dispatcher-a', nowMs: T0, leaseMs: 1000, limit: 10 });

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PorticoError } from '../errors';
 import { decodeBase64, decodeBase64Url } from './encoding';
+import { pooledRandomBytes } from './random-pool';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -158,7 +159,7 @@ export function sealSecret(ring: KeyRing, plaintext: string, context: SealContex
 export function sealBytes(ring: KeyRing, plaintext: Uint8Array, context: SealContext): string {
   assertKeyRing(ring);
   const keyId = ring.currentKeyId;
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyOf(ring, keyId), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(keyId, context));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
