@@ -29,23 +29,24 @@ function switchToWal(db: Database.Database, busyTimeoutMs: number): void {
  * Opens (creating if needed) a database file, sets the connection up and migrates its schema.
  *
  * - WAL journal: readers never block the writer, nor the writer them.
- * - `synchronous = NORMAL`: in WAL mode a commit appends to the log without waiting for the
- *   disk, which is synced at checkpoints. The file never corrupts and a crashed process loses
- *   nothing; a power cut or OS crash may lose the last commits. Logs and usage counters are
- *   written in frequent batches, so the trade is worth it.
+ * - `synchronous`: `normal` (the default): in WAL mode a commit appends to the log without
+ *   waiting for the disk, which is synced at checkpoints. The file never corrupts and a crashed
+ *   or killed process loses nothing; a power cut or OS crash may lose the last commits. `full`
+ *   syncs the log at every commit (one per group of webhooks), so nothing committed is lost even
+ *   then, at the cost of a disk sync per transaction.
  * - `foreign_keys = ON` (it is per connection): a removed integration takes its key hashes with it.
  * - `busyTimeoutMs`: how long a write waits for another connection's lock.
  *
  * @example
  * ```ts
- * const db = openDatabase('data/portico.db', 5000);
+ * const db = openDatabase('data/portico.db', 5000, 'normal');
  * ```
  */
-export function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
+export function openDatabase(filename: string, busyTimeoutMs: number, synchronous: 'normal' | 'full' = 'normal'): Database.Database {
   const db = new Database(filename, { timeout: busyTimeoutMs });
   try {
     switchToWal(db, busyTimeoutMs);
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     return db;

@@ -17,15 +17,33 @@ export interface SqliteStorageOptions {
   filename: string;
   /** How long a write waits for another connection or process to release the lock before failing. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * When a commit counts as done. `normal` (default): written to the WAL, so what was answered
+   * survives the process crashing or being killed, but a power cut or OS crash may lose the last
+   * commits. `full`: the WAL is synced to disk at every commit (one per group of concurrent
+   * writes), so nothing answered is lost even then.
+   */
+  synchronous?: 'normal' | 'full';
+}
+
+const OPTION_NAMES = new Set(['filename', 'busyTimeoutMs', 'synchronous']);
+
+function checkOptions(options: SqliteStorageOptions): void {
+  const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.has(name));
+  if (unknown.length > 0) throw new TypeError(`Unknown sqliteStorage option(s): ${unknown.join(', ')}.`);
+  if (typeof options.filename !== 'string' || options.filename === '') throw new TypeError('sqliteStorage needs a filename.');
+  if (options.synchronous !== undefined && options.synchronous !== 'normal' && options.synchronous !== 'full') {
+    throw new TypeError(`sqliteStorage synchronous must be 'normal' or 'full', got ${JSON.stringify(options.synchronous)}.`);
+  }
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Storage in one SQLite file through better-sqlite3: the embedded default. It opens the file
- * in WAL mode with `synchronous = NORMAL` (durable across process crashes; a power cut may lose
- * the last commits, never the file), migrates its schema, and owns the connection until
- * `close()`.
+ * in WAL mode (by default with `synchronous = NORMAL`: durable across process crashes; a power
+ * cut may lose the last commits, never the file; see `synchronous`), migrates its schema, and
+ * owns the connection until `close()`.
  *
  * Every method is one transaction, a write one (`BEGIN IMMEDIATE`) when it writes, so several
  * storages on one file, in one process or several, stay consistent: key hashes unique, counters
@@ -34,6 +52,7 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * and are answered once it has committed; the rest of the methods have done their work when
  * they return their (settled) promise, as better-sqlite3 is synchronous.
  *
+ * @throws TypeError naming an unknown option or a wrong value.
  * @example
  * ```ts
  * import { createGateway } from '@portico/core';
@@ -47,7 +66,8 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * ```
  */
 export function sqliteStorage(options: SqliteStorageOptions): Storage {
-  const db = openDatabase(options.filename, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  checkOptions(options);
+  const db = openDatabase(options.filename, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.synchronous);
   const group = groupCommit(db);
   const replayIds = sqliteReplayIds(db, group);
   return {
