@@ -35,6 +35,25 @@ export function webhookTests(client: () => AdapterClient): void {
       expectRateLimitHeaders(reply, 30);
     });
 
+    it('keeps an accepted webhook in the inbox: listed and shown by GET /events with its payload masked', async () => {
+      const { intId, apiKey } = await register(client());
+      const body = '{"event":"LOGIN","user":"kim","password":"hunter2"}';
+      const reply = await client().api('POST', '/webhook', { body, headers: { 'content-type': 'application/json', 'x-api-key': apiKey } });
+      expect(reply.status, reply.text).toBe(202);
+      const eventId = reply.json<{ event_id: string }>().event_id;
+      expect(eventId).toMatch(/^evt_/);
+
+      const admin = { token: 'admin-token' } as const;
+      const listed = await client().api('GET', `/events?int_id=${intId}`, admin);
+      expect(listed.status, listed.text).toBe(200);
+      expect(listed.json()).toMatchObject({ total: 1, events: [{ event_id: eventId, int_id: intId, event: 'LOGIN' }] });
+      const shown = await client().api('GET', `/events/${eventId}`, admin);
+      expect(shown.status, shown.text).toBe(200);
+      expect(shown.json()).toMatchObject({ event_id: eventId, payload: { event: 'LOGIN', user: 'kim', password: '***' } });
+      expect(shown.text).not.toContain(apiKey);
+      expect(shown.text).not.toContain('hunter2');
+    });
+
     it('answers 401 for an unknown key, wherever it is', async () => {
       const { apiKey } = await register(client());
       const wrong = `${apiKey.slice(0, -1)}${apiKey.endsWith('A') ? 'B' : 'A'}`;
