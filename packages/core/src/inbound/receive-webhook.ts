@@ -119,6 +119,9 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       if (leased) handoff.dispatcher.release();
       throw error;
     }
+    // Retention of the log and the usage rows runs when their writers flush: arrange one, as a write would.
+    log.schedule();
+    usage.schedule();
     if (!fresh) {
       // A copy that passed the check above while this one was on its way: one of them got in.
       if (leased) handoff.dispatcher.release();

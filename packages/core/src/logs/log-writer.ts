@@ -44,6 +44,11 @@ export interface LogWriter {
   entry(record: LogRecord): LogEntry;
   /** Writes everything buffered, and applies retention when it is due. */
   flush(): Promise<void>;
+  /**
+   * Arranges a flush within the flush interval, which applies retention when it is due: for
+   * writes made around the buffer (an accepted webhook's, committed by the inbox).
+   */
+  schedule(): void;
   /** Entries dropped because the buffer was full. */
   readonly dropped: number;
 }
@@ -119,6 +124,7 @@ export function createLogWriter(deps: { storage: Storage; clock: Clock; ids: IdG
       else flusher.schedule();
     },
     flush: flusher.flush,
+    schedule: flusher.schedule,
     get dropped() {
       return dropped;
     },

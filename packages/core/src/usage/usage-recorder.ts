@@ -30,6 +30,11 @@ export interface UsageOptions {
 export interface UsageRecorder {
   record(intId: string, outcome: UsageOutcome, atMs: number): void;
   flush(): Promise<void>;
+  /**
+   * Arranges a flush within the flush interval, which applies retention when it is due: for
+   * writes made around the buffer (an accepted webhook's, committed by the inbox).
+   */
+  schedule(): void;
 }
 
 export const MINUTE_MS = 60_000;
@@ -113,5 +118,6 @@ export function createUsageRecorder(deps: { storage: Storage; clock: Clock; logg
       flusher.schedule();
     },
     flush: flusher.flush,
+    schedule: flusher.schedule,
   };
 }

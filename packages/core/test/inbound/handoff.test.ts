@@ -199,3 +199,14 @@ describe('replays and quota', () => {
     expect(await storage.usage.totals(intId)).toMatchObject({ success: 1 });
   });
 });
+
+describe('retention of what acceptances write', () => {
+  it('applies log retention to accepted webhooks although they bypass the log buffer, started or not', async () => {
+    const { send, storage, clock } = await setup({ logs: { maxEntries: 5, flushIntervalMs: 10, pruneIntervalMs: 1 } }, { rateLimit: 100 });
+    for (let i = 0; i < 20; i++) await send();
+    expect(await storage.logs.count()).toBeGreaterThanOrEqual(20);
+    clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await storage.logs.count()).toBe(5);
+  });
+});
