@@ -35,6 +35,7 @@ function translate(req: Request): HttpRequest {
     headers: req.headers,
     // `express.raw()` leaves the bytes in `req.body`; any other parsed body is refused by `readNodeBody`.
     rawBody: Buffer.isBuffer(req.body) ? req.body : (maxBytes) => readNodeBody(req, maxBytes),
+    mountPath: req.baseUrl,
   };
 }
 
@@ -52,7 +53,7 @@ function write(res: Response, answer: HttpResponse): void {
  *
  * Give it a gateway and handler options, or a handler built with `createHttpHandler`. Paths are
  * relative to where it is mounted, so `app.use('/internal', router)` serves
- * `/internal/api/gateway/…` (list `/internal` in `openapi.servers` so the document says so).
+ * `/internal/api/gateway/…`, and its OpenAPI document names `/internal` as its server.
  *
  * Mount it before `express.json()`: webhook signatures are checked over the raw body, and a
  * request whose body a JSON parser already consumed is refused with a `BODY_ALREADY_CONSUMED`

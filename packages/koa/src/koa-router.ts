@@ -42,10 +42,18 @@ function pathUnderMount(ctx: RouterContext, registered: string): string {
   return `/${ctx.path.split('/').slice(mountDepth + 1).join('/')}`;
 }
 
+/** What comes before `path` in the URL the client asked for: a parent router's or koa-mount's mount. */
+function mountPathOf(ctx: RouterContext, path: string): string {
+  const asked = ctx.originalUrl.split('?', 1)[0] ?? '';
+  return asked.endsWith(path) ? asked.slice(0, asked.length - path.length) : '';
+}
+
 function translate(ctx: RouterContext, registered: string): HttpRequest {
+  const path = pathUnderMount(ctx, registered);
   return {
     method: ctx.method,
-    path: pathUnderMount(ctx, registered),
+    path,
+    mountPath: mountPathOf(ctx, path),
     query: new URLSearchParams(ctx.querystring),
     headers: ctx.req.headers,
     rawBody: rawBodyOf(ctx),
@@ -71,8 +79,8 @@ function write(ctx: RouterContext, answer: HttpResponse): void {
  * so. `router.allowedMethods()` is not needed: Portico answers 405 with `Allow` itself.
  *
  * Nested under a parent router (`parent.use('/tenants/:tenant', router.routes())`, a mount path
- * of fixed segments) or koa-mount, it serves `<mount>/api/gateway/…` (list the mount in
- * `openapi.servers` so the document says so).
+ * of fixed segments) or koa-mount, it serves `<mount>/api/gateway/…`, and its OpenAPI document
+ * names the mount as its server.
  *
  * @param target - The gateway to serve, or a handler already made from one.
  * @param options - Options of `createHttpHandler`; used only when `target` is a gateway.

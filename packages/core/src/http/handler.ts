@@ -3,7 +3,7 @@ import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
 import { parseInput } from '../schemas/parse';
 import { wholeOption } from '../whole-option';
-import { docsRoutes } from './docs-routes';
+import { docsRoutes, MOUNT_PATHS_KEPT } from './docs-routes';
 import { gatewayRoutes } from './gateway-routes';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi';
 import { rateLimitHeaders } from './rate-limit-headers';
@@ -187,8 +187,18 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
   const policy = options.policy ?? defaultPolicy;
   const logger = options.logger ?? gateway.logger;
   const authenticate = options.authenticate ?? (() => null);
-  let document: OpenApiDocument | undefined;
-  const openapi = () => (document ??= buildOpenApiDocument(routes, { prefix, ...options.openapi }));
+  // One document per mount path the adapters report. A mount with a parameter (`/tenants/:id`)
+  // has as many as callers care to send, so only the first few are kept.
+  const documents = new Map<string, OpenApiDocument>();
+  const openapi = (mountPath = '') => {
+    let document = documents.get(mountPath);
+    if (document === undefined) {
+      const servers = options.openapi?.servers ?? [{ url: mountPath === '' ? '/' : mountPath }];
+      document = buildOpenApiDocument(routes, { prefix, ...options.openapi, servers });
+      if (documents.size < MOUNT_PATHS_KEPT) documents.set(mountPath, document);
+    }
+    return document;
+  };
   const routes: readonly Route[] = [...gatewayRoutes, ...(options.routes ?? []), ...docsRoutes(openapi)];
   const compiled = routes.map(compile);
   const owns = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
@@ -286,7 +296,7 @@ export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions 
     routes,
     owns,
     errorResponse: (error) => errorResponse(error),
-    openapi,
+    openapi: () => openapi(),
     async handle(request) {
       if (!owns(request.path)) return errorResponse(new PorticoError('NOT_FOUND', 'No such route.'));
       const relative = request.path.slice(prefix.length) || '/';

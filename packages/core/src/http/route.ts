@@ -31,6 +31,12 @@ export interface HttpRequest {
    * `RouteContext.readBody`, never from here.
    */
   rawBody: Uint8Array | BodyReader;
+  /**
+   * Where the host mounted the adapter, e.g. `/internal` for `app.use('/internal', router)`;
+   * empty or absent at the root. The OpenAPI document and the docs page name it as their server,
+   * unless `openapi.servers` is configured.
+   */
+  mountPath?: string;
 }
 
 /** What the handler answers; the adapter writes it out as it is. */

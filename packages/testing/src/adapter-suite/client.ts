@@ -39,6 +39,8 @@ export interface AdapterClient {
   api(method: string, path: string, options?: CallOptions): Promise<Reply>;
   /** Calls `path` relative to the mount point, without the prefix. */
   host(method: string, path: string, options?: CallOptions): Promise<Reply>;
+  /** Where the adapter is mounted in the host's URL space: `''` at the root, or `/sub-path`. */
+  readonly mountPath: string;
 }
 
 /**
@@ -71,5 +73,5 @@ export function createClient(baseUrl: string, prefix: string): AdapterClient {
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
   }
-  return { host, api: (method, path, options) => host(method, `${prefix}${path}`, options) };
+  return { host, api: (method, path, options) => host(method, `${prefix}${path}`, options), mountPath: new URL(baseUrl).pathname.replace(/\/$/, '') };
 }

@@ -86,6 +86,11 @@ export function contractTests(handler: HttpHandler, client: () => AdapterClient)
       expect(operationIds).toEqual(expect.arrayContaining(handler.routes.map((route) => route.operationId)));
     });
 
+    it('names where the adapter is mounted as the server of its OpenAPI document', async () => {
+      const document = (await client().api('GET', '/openapi.json')).json<{ servers: { url: string }[] }>();
+      expect(document.servers).toEqual([{ url: client().mountPath === '' ? '/' : client().mountPath }]);
+    });
+
     it('serves GET /docs as an HTML page', async () => {
       const reply = await client().api('GET', '/docs');
       expect(reply.status).toBe(200);
