@@ -35,6 +35,8 @@ let handedOff = 0;
 live.gateway.onWebhook(async () => {
   handedOff++;
 });
+// Events that found every hand-off slot taken wait for the dispatcher.
+live.gateway.start();
 const keys = {
   ingest: await registerIntegrations(ingest.gateway, options.concurrency, options.secret),
   live: await registerIntegrations(live.gateway, options.concurrency, options.secret),

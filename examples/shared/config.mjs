@@ -103,8 +103,12 @@ export function exampleGateway(config, say) {
   const storage = sqliteStorage({ filename: join(config.dataDir, 'portico.db') });
   const gateway = createGateway({ keyRing: config.keyRing, storage, egress: { policy: config.egressPolicy } });
   gateway.start();
+  // Called at least once per accepted webhook, so a real host acts once per `event.id` (Portico's
+  // id, `evt_…`); `messageId` is the sender's `webhook-id`, or null when it sent none.
   gateway.onWebhook((event) => {
-    say(`event ${event.id} from ${event.intId}: ${event.event}${event.test ? ' (test)' : ''}`);
+    const message = event.messageId === null ? '' : ` (message ${event.messageId})`;
+    const notes = [event.test && 'test', event.attempt > 1 && `attempt ${event.attempt}`].filter(Boolean);
+    say(`event ${event.id}${message} from ${event.intId}: ${event.event}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
   });
   return {
     gateway,

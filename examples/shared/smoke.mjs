@@ -104,7 +104,8 @@ export function describeSmoke(server) {
         body,
       });
       expect(received.status).toBe(202);
-      expect(await json(received)).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: integration.int_id });
+      const answer = await json(received);
+      expect(answer).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: integration.int_id, event_id: expect.stringMatching(/^evt_/) });
 
       const logs = await json(await fetch(`${base}/logs?int_id=${integration.int_id}&direction=IN`, { headers: admin }));
       expect(logs.logs[0]).toMatchObject({ event: 'WEBHOOK_ALERT_RAISED', status: 'OK', payload: { data: { password: '***' } } });
@@ -112,8 +113,8 @@ export function describeSmoke(server) {
 
       const stats = await json(await fetch(`${base}/stats`, { headers: admin }));
       expect(stats).toMatchObject({ total_integrations: 1, total_requests: 1, success_rate_pct: 100 });
-      // The handler is called from the inbox, just after the 202.
-      await expect.poll(() => example.output()).toContain(`event msg_smoke_1 from ${integration.int_id}: ALERT_RAISED`);
+      // The handler is called from the inbox, just after the 202, with Portico's event id and the sender's webhook-id.
+      await expect.poll(() => example.output()).toContain(`event ${answer.event_id} (message msg_smoke_1) from ${integration.int_id}: ALERT_RAISED`);
     });
 
     it('sends a signed notification to an allowed receiver, with the real custom header', async () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import {
   createEgressPolicy,
   createGateway,
+  DEFAULT_HANDOFF_SCHEDULE_MS,
   DEFAULT_RETRY_SCHEDULE_MS,
   keyRingFromBase64,
   memoryRateLimiter,
@@ -73,6 +74,14 @@ const gateway = createGateway({
     failingAfter: 10,
     retentionMs: 7 * DAY_MS,
   },
+  handoff: {
+    retryScheduleMs: DEFAULT_HANDOFF_SCHEDULE_MS.slice(0, 6), // 1 s, 5 s, 30 s, 2 min, 10 min, 30 min: seven hand-offs
+    timeoutMs: 10_000,
+    pollIntervalMs: 500,
+    leaseMs: 30_000, // longer than timeoutMs, or createGateway throws
+    concurrency: 16,
+    retentionMs: 14 * DAY_MS,
+  },
   source: 'guardia_itsm',
 });
 gateway.start();
@@ -95,7 +104,7 @@ const handler = createHttpHandler(gateway, {
   prefix: '/gateway',
   authenticate: (request) => principals.get(sha256(String(request.headers.authorization ?? ''))) ?? null,
   // The default policy, plus a read-only role.
-  policy: { ...defaultPolicy, AUDITOR: ['integrations:read', 'logs:read', 'stats:read', 'deliveries:read'] },
+  policy: { ...defaultPolicy, AUDITOR: ['integrations:read', 'logs:read', 'stats:read', 'deliveries:read', 'events:read'] },
   limits: { maxBodyBytes: 256 * 1024 },
   routes: [
     defineRoute({

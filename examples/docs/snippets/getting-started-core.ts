@@ -4,11 +4,15 @@
 // #region create
 import { createGateway, keyRingFromBase64 } from '@portico/core';
 
-// No storage given: everything lives in memory, which suits tests and trials.
+// No storage given: everything lives in memory, which suits tests and trials (a 202 then promises
+// only that this process has the event).
 const gateway = createGateway({ keyRing: keyRingFromBase64(process.env.PORTICO_MASTER_KEY ?? '') });
-gateway.on('event', (event) => {
+// Called from the inbox at least once per accepted webhook; again, with the same `event.id`, after
+// a failure. `start()` runs the dispatcher that makes those retries.
+gateway.onWebhook((event) => {
   console.log(`${event.event} from ${event.intId}`, event.payload);
 });
+gateway.start();
 
 // The second argument is who did it, kept as `createdBy` and in the log.
 const { integration, apiKey } = await gateway.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'admin');
@@ -21,6 +25,7 @@ import { PorticoError, type HeaderMap } from '@portico/core';
 /** Called by your transport with the key, the lower-case headers and the body bytes as received. */
 async function onWebhook(key: string, headers: HeaderMap, rawBody: Uint8Array) {
   try {
+    // Resolves once the event is in the inbox: answer the sender only then.
     const accepted = await gateway.receiveWebhook({ key, headers, rawBody });
     return { status: 202, body: { accepted: true, event_id: accepted.eventId } };
   } catch (error) {

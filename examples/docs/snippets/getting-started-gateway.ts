@@ -15,7 +15,7 @@ export const gateway = createGateway({
   // headers at rest: lose them and those secrets cannot be opened again.
   keyRing: keyRingFromBase64(process.env.PORTICO_MASTER_KEY ?? ''),
 });
-gateway.start(); // the dispatcher that retries failed outbound notifications
+gateway.start(); // the dispatchers: hand-offs of webhooks to your handler, retries of notifications
 // #endregion gateway
 
 // #region authenticate
@@ -41,7 +41,8 @@ export function authenticate(request: HttpRequest): Principal | null {
 // #endregion authenticate
 
 // #region events
-gateway.on('event', (event) => {
+// Called at least once for each accepted webhook, with the same `event.id` each time: act once per id.
+gateway.onWebhook((event) => {
   // An integration in TEST status: its events are real requests, but not production data.
   if (event.test) return;
   console.log(`${event.event} from ${event.intId}`, event.payload);
@@ -52,7 +53,8 @@ gateway.on('event', (event) => {
 export async function shutdown(server: Server): Promise<void> {
   // Stop taking requests and wait for those in flight; idle keep-alive connections are closed.
   await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  // Stop the dispatcher, wait for deliveries in flight, write buffered log entries and usage counts.
+  // Stop the dispatchers, wait (10 s at most) for hand-offs and deliveries in flight, then write
+  // buffered log entries and usage counts.
   await gateway.stop();
   // A storage you pass in is yours to close.
   await storage.close();

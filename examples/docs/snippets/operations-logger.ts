@@ -23,7 +23,7 @@ import express from 'express';
 
 export function observedGateway(pino: PinoMethods, storage: Storage, keyRing: KeyRing) {
   const logger = pinoLogger(pino);
-  // The gateway reports storage failures, dropped log entries and event handlers that threw.
+  // The gateway reports storage failures, dropped log entries and webhooks whose every hand-off failed.
   const gateway = createGateway({ storage, keyRing, logger });
   const app = express();
   // The HTTP handler reports to the gateway's logger too (unexpected errors in routes, a body

@@ -41,8 +41,10 @@ async function shutdown(): Promise<void> {
   const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
   await closed;
   clearTimeout(deadline);
-  // 2. Stop the dispatcher, wait for delivery attempts in flight, write buffered log entries and counts.
-  await gateway.stop();
+  // 2. Stop the dispatchers and wait for hand-offs and delivery attempts in flight, 10 s at most
+  //    (those still running are taken again once their leases lapse); then write buffered log
+  //    entries and counts.
+  await gateway.stop({ timeoutMs: 10_000 });
   // 3. The store last: everything above still writes to it.
   await storage.close();
 }

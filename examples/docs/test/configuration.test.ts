@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { createGateway, keyRingFromBase64, memoryStorage, signStandardWebhook, silentLogger, type HttpRequest } from '@portico/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const guide = readFileSync(join(root, 'docs/configuration.md'), 'utf8');
@@ -21,6 +21,8 @@ const documented: Record<string, string> = {
   Principal: 'packages/core/src/http/route.ts',
   EgressPolicyOptions: 'packages/core/src/egress/egress-policy.ts',
   MemoryRateLimiterOptions: 'packages/core/src/rate-limit/memory-rate-limiter.ts',
+  MemoryStorageOptions: 'packages/core/src/storage/memory-storage.ts',
+  StopOptions: 'packages/core/src/gateway.ts',
   SqliteStorageOptions: 'packages/sqlite/src/sqlite-storage.ts',
   PostgresConnection: 'packages/postgres/src/postgres-storage.ts',
   PostgresStorageOptions: 'packages/postgres/src/postgres-storage.ts',
@@ -111,7 +113,7 @@ describe('docs/configuration.md', () => {
     const expected = expectedRows();
     // The walk reached the nested option types, so the check below covers them too.
     expect([...expected.keys()]).toEqual(
-      expect.arrayContaining(['LogOptions', 'UsageOptions', 'EgressOptions', 'DeliveryOptions', 'KeyRing', 'Logger', 'OpenApiInfo']),
+      expect.arrayContaining(['LogOptions', 'UsageOptions', 'EgressOptions', 'DeliveryOptions', 'HandoffOptions', 'KeyRing', 'Logger', 'OpenApiInfo']),
     );
     expect(expected.get('EgressOptions')).toContain('tls.ca');
     expect(expected.get('HttpHandlerOptions')).toContain('limits.maxBodyBytes');
@@ -187,12 +189,12 @@ describe('the fully configured gateway of docs/configuration.md', () => {
       const { int_id, api_key, secret } = JSON.parse(String(created.body)) as { int_id: string; api_key: string; secret: string };
 
       const events: string[] = [];
-      gateway.on('event', (event) => void events.push(event.event));
+      gateway.onWebhook((event) => void events.push(event.event));
       const body = JSON.stringify({ event: 'ALERT_RAISED', data: { host: 'db-1' } });
       const signed = signStandardWebhook({ secret, id: 'msg_docs_1', timestampSeconds: Math.floor(Date.now() / 1000), body });
       const accepted = await call('POST', '/gateway/webhook', { 'x-api-key': api_key, ...signed }, body);
       expect(accepted.status).toBe(202);
-      expect(events).toEqual(['ALERT_RAISED']);
+      await vi.waitFor(() => expect(events).toEqual(['ALERT_RAISED']));
       // webhookToleranceSeconds: 120 — a timestamp three minutes old is refused.
       const stale = signStandardWebhook({ secret, id: 'msg_docs_2', timestampSeconds: Math.floor(Date.now() / 1000) - 180, body });
       expect((await call('POST', '/gateway/webhook', { 'x-api-key': api_key, ...stale }, body)).status).toBe(403);

@@ -17,12 +17,14 @@ describe('getting started without HTTP', () => {
     expect(integration.createdBy).toBe('admin');
   });
 
-  it('accepts a webhook handed over with its raw bytes and calls the event handler', async () => {
+  it('accepts a webhook handed over with its raw bytes, keeps it in the inbox and calls the handler', async () => {
     const payload = { event: 'ALERT_RAISED', data: { host: 'db-1' } };
     const answer = await onWebhook(apiKey, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(payload)));
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ accepted: true, event_id: expect.stringMatching(/^evt_/) });
-    expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${integration.id}`, payload);
+    const eventId = (answer.body as { event_id: string }).event_id;
+    await expect(gateway.events.get(eventId)).resolves.toMatchObject({ id: eventId, intId: integration.id, payload });
+    await vi.waitFor(() => expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${integration.id}`, payload));
   });
 
   it('answers a refusal with its status and problem document', async () => {

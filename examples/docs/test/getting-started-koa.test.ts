@@ -41,7 +41,7 @@ describe('getting started on Koa', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id });
-    expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, payload);
+    await vi.waitFor(() => expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, payload));
   });
 
   it('answers 405 with Allow under its prefix by itself, and passes other paths to the host routes', async () => {

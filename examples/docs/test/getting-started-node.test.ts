@@ -39,7 +39,7 @@ describe('getting started on bare node:http', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id });
-    expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, payload);
+    await vi.waitFor(() => expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, payload));
   });
 
   it('refuses a body over maxBodyBytes with 413, and leaves other paths to the host', async () => {

@@ -39,7 +39,7 @@ describe('the curl walk-through of the getting-started guide and the README', ()
     expect(lines).toHaveLength(6);
     const intId = /^registered (GW-[0-9A-F]{8})$/.exec(lines[0] ?? '')?.[1];
     expect(intId).toBeDefined();
-    expect(lines[1]).toMatch(new RegExp(`^\\{"accepted":true,"event":"ALERT_RAISED","int_id":"${intId}","event_id":"msg_[^"]+"\\} 202$`));
+    expect(lines[1]).toMatch(new RegExp(`^\\{"accepted":true,"event":"ALERT_RAISED","int_id":"${intId}","event_id":"evt_[^"]+"\\} 202$`));
     expect(lines[2]).toMatch(/"code":"WEBHOOK_REPLAYED"\} 409$/);
     expect(lines[3]).toMatch(/"code":"SIGNATURE_INVALID"\} 403$/);
     const logs = JSON.parse(lines[4] ?? '') as { logs: { event: string; status: string; payload: unknown }[] };

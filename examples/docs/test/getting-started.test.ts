@@ -62,7 +62,7 @@ describe('getting started on Express', () => {
     const accepted = await fetch(`${base}/webhook`, { method: 'POST', headers: { ...json, 'x-api-key': api_key }, body: alert });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id });
-    expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, { event: 'ALERT_RAISED', data: { host: 'db-1', password: 'hunter2' } });
+    await vi.waitFor(() => expect(printed).toHaveBeenCalledWith(`ALERT_RAISED from ${int_id}`, { event: 'ALERT_RAISED', data: { host: 'db-1', password: 'hunter2' } }));
     const inPath = await fetch(`${base}/webhook/${api_key}`, { method: 'POST', headers: json, body: alert });
     expect(inPath.status).toBe(202);
     const wrongKey = await fetch(`${base}/webhook`, { method: 'POST', headers: { ...json, 'x-api-key': 'gk_wrong' }, body: alert });

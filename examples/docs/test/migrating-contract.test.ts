@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEgressPolicy, generateKeyRing, memoryStorage, type Logger } from '@portico/core';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readError } from '../snippets/migrating-errors.ts';
 import { mountGateway, type HostUser } from '../snippets/migrating-server.ts';
 
@@ -265,15 +265,20 @@ describe('POST /webhook/{key}', () => {
   it('accepts the original WebhookPayload signed the original way, and adds event_id', async () => {
     const { int_id, api_key } = await create();
     const events: unknown[] = [];
-    const unsubscribe = gateway.on('event', (event) => void events.push(event.payload));
+    const unsubscribe = gateway.onWebhook((event) => void events.push(event.payload));
     const accepted = await call('POST', `/webhook/${api_key}`, {
       raw: webhookPayload,
       headers: { 'x-hub-signature-256': originalSignature(integrationIn.secret, webhookPayload) },
     });
-    unsubscribe();
     expect(accepted.status).toBe(202);
     expect(accepted.json).toEqual({ accepted: true, event: 'ALERT_RAISED', int_id, event_id: expect.stringMatching(/^evt_/) });
-    expect(events).toEqual([JSON.parse(webhookPayload)]);
+    // event_id is Portico's id of the event in its inbox: the host's handler gets it as event.id.
+    await vi.waitFor(() => expect(events).toEqual([JSON.parse(webhookPayload)]));
+    unsubscribe();
+    await vi.waitFor(async () => {
+      const inbox = await call('GET', `/events/${String(accepted.json.event_id)}`, admin);
+      expect(inbox.json).toMatchObject({ event_id: accepted.json.event_id, int_id, message_id: null, status: 'delivered' });
+    });
     // The original stripped `sha256=` if present: so does the legacy scheme.
     const bare = await call('POST', `/webhook/${api_key}`, {
       raw: webhookPayload,

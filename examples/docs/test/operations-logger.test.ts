@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, generateApiKey, generateKeyRing, memoryStorage } from '@portico/core';
 import { sqliteStorage } from '@portico/sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { observedGateway, pinoLogger, type PinoMethods } from '../snippets/operations-logger.ts';
 
 interface Line {
@@ -44,23 +44,45 @@ describe('the operator logger', () => {
     });
   });
 
-  it('gets a failing event handler from the gateway, with the Error under `err`', async () => {
+  it('gets a store failure from the gateway, with the Error under `err`', async () => {
+    const pino = recordingPino();
+    const storage = memoryStorage();
+    storage.logs.append = () => Promise.reject(new Error('disk full'));
+    const { gateway } = observedGateway(pino, storage, generateKeyRing());
+    cleanups.push(() => gateway.stop());
+    await gateway.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'ops');
+
+    await gateway.flush();
+    const line = pino.lines.find((entry) => entry.message === 'Writing the integration log failed; entries stay buffered');
+    expect(line?.level).toBe('error');
+    expect(line?.fields.err).toBeInstanceOf(Error);
+    expect(line?.fields).not.toHaveProperty('error');
+    expect(line?.fields.entries).toBe(1);
+  });
+
+  it('hears nothing of a handler that failed once: that is in the inbox and the integration log', async () => {
     const pino = recordingPino();
     const { gateway, app } = observedGateway(pino, memoryStorage(), generateKeyRing());
     const { server, base } = await listen(app);
     cleanups.push(() => gateway.stop(), () => void server.close());
     const { apiKey } = await gateway.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'ops');
-    gateway.on('event', () => {
+    let calls = 0;
+    gateway.onWebhook(() => {
+      calls++;
       throw new Error('the ticket system is down');
     });
+    gateway.start();
 
     const answer = await fetch(`${base}/webhook/${apiKey}`, { method: 'POST', body: '{"event":"ALERT"}' });
     expect(answer.status).toBe(202);
-    const line = pino.lines.find((entry) => entry.message === 'An event handler failed');
-    expect(line?.level).toBe('error');
-    expect(line?.fields.err).toBeInstanceOf(Error);
-    expect(line?.fields).not.toHaveProperty('error');
-    expect(line?.fields.eventId).toMatch(/^evt_/);
+    const { event_id: eventId } = (await answer.json()) as { event_id: string };
+    // The first failure waits for a retry (1 s by default): nothing for the operator yet.
+    await vi.waitFor(async () => expect((await gateway.events.get(eventId)).attempts).toHaveLength(1));
+    expect(calls).toBe(1);
+    expect(await gateway.events.get(eventId)).toMatchObject({ status: 'pending', attempts: [{ error: 'the ticket system is down' }] });
+    const { items } = await gateway.logs.query({ direction: 'IN', status: 'ERROR' });
+    expect(items).toMatchObject([{ event: 'WEBHOOK_HANDOFF_RETRY', payload: { event_id: eventId, attempt: 1 }, error: 'the ticket system is down' }]);
+    expect(pino.lines.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 
   it('gets unexpected route errors from the HTTP handler, which answers a bare 500', async () => {

@@ -1,4 +1,4 @@
-import { createGateway, generateKeyRing, manualClock, memoryStorage, silentLogger, isPorticoError } from '@portico/core';
+import { createGateway, generateKeyRing, manualClock, memoryStorage, silentLogger, isPorticoError, type Logger } from '@portico/core';
 import { describe, expect, it } from 'vitest';
 import { retention } from '../snippets/operations-retention.ts';
 
@@ -34,6 +34,35 @@ describe('retention', () => {
     await expect
       .poll(async () => gateway.deliveries.get(deliveryId).then(() => 'kept', (error) => (isPorticoError(error, 'NOT_FOUND') ? 'removed' : 'error')))
       .toBe('removed');
+    await gateway.stop();
+  });
+
+  it('removes inbox events past handoff.retentionMs, and warns about those no handler took', async () => {
+    const clock = manualClock(T0);
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger: Logger = { ...silentLogger, warn: (message, fields) => void warnings.push({ message, fields }) };
+    const gateway = createGateway({ storage: memoryStorage(), keyRing: generateKeyRing(), clock, logger, ...retention });
+    const { integration, apiKey } = await gateway.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'ops');
+    const receive = (event: string) => gateway.receiveWebhook({ key: apiKey, headers: {}, rawBody: Buffer.from(JSON.stringify({ event })) });
+    // Accepted while no handler is registered: it waits in the inbox.
+    const unhandled = await receive('BEFORE_THE_HANDLER');
+    const handled: string[] = [];
+    const unregister = gateway.onWebhook((event) => void handled.push(event.event));
+    const delivered = await receive('HANDLED');
+    await expect.poll(async () => (await gateway.events.get(delivered.eventId)).status).toBe('delivered');
+    unregister();
+    expect(handled).toEqual(['HANDLED']);
+    const ids = async () => (await gateway.events.list({ intId: integration.id })).items.map((event) => [event.id, event.status]);
+    expect(await ids()).toEqual([
+      [delivered.eventId, 'delivered'],
+      [unhandled.eventId, 'pending'],
+    ]);
+
+    // Past three days, the dispatcher's hourly retention removes both.
+    clock.advance(3 * DAY_MS + 1);
+    gateway.start();
+    await expect.poll(ids).toEqual([]);
+    expect(warnings).toContainEqual({ message: 'Accepted webhooks no handler took were removed by inbox retention', fields: { unhandled: 1 } });
     await gateway.stop();
   });
 });

@@ -56,12 +56,13 @@ async function compile(): Promise<string> {
 }
 
 describe('graceful shutdown', () => {
-  it('writes every buffered log entry and count before the process exits on SIGTERM', async () => {
+  it('writes every buffered log entry and count before the process exits on SIGTERM, and keeps the inbox', async () => {
     const db = join(dataDir, 'portico.db');
     const keyRing = keyRingFromBase64(MASTER_KEY);
     const seeded = sqliteStorage({ filename: db });
     const seeding = createGateway({ storage: seeded, keyRing, logger: silentLogger });
     const { integration, apiKey } = await seeding.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'ops');
+    const signed = await seeding.integrations.create({ name: 'Forge', type: 'WEBHOOK_IN', secret: 'forge-shared-secret-0001' }, 'ops');
     await seeding.stop();
     await seeded.close();
 
@@ -86,8 +87,12 @@ describe('graceful shutdown', () => {
     for (let i = 0; i < 20; i++) {
       const answer = await fetch(`${origin}/api/gateway/webhook/${apiKey}`, { method: 'POST', body: JSON.stringify({ event: `ALERT_${i}` }) });
       expect(answer.status).toBe(202);
+      // Unsigned for an integration with a secret: refused, its log entry and count buffered.
+      const refused = await fetch(`${origin}/api/gateway/webhook/${signed.apiKey}`, { method: 'POST', body: JSON.stringify({ event: `PUSH_${i}` }) });
+      expect(refused.status).toBe(403);
     }
-    // At once: the entries are still in the one-second buffer.
+    // At once: the refusals' entries and counts are still in the one-second buffer (the accepted
+    // webhooks' were committed with them, before their 202).
     child.kill('SIGTERM');
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
@@ -100,6 +105,12 @@ describe('graceful shutdown', () => {
       expect(inbound.total).toBe(20);
       expect(new Set(inbound.items.map((entry) => entry.event)).size).toBe(20);
       expect(await reopened.usage.totals(integration.id)).toMatchObject({ success: 20, error: 0 });
+      const refusals = await reopened.logs.query({ intId: signed.integration.id, direction: 'IN', limit: 50 });
+      expect(refusals.items.map((entry) => entry.event)).toEqual(Array(20).fill('WEBHOOK_SIGNATURE_FAILED'));
+      expect(await reopened.usage.totals(signed.integration.id)).toMatchObject({ success: 0, error: 20 });
+      // The program registers no webhook handler: the 20 events wait in the inbox for one.
+      const inbox = await reopened.inbox.list({ intId: integration.id, status: 'pending', limit: 50 });
+      expect(inbox.total).toBe(20);
     } finally {
       await reopened.close();
     }

@@ -13,6 +13,7 @@ import {
   generateApiKey,
   keyRingFromBase64,
   manualClock,
+  memoryStorage,
   signStandardWebhook,
   silentLogger,
   type Gateway,
@@ -23,7 +24,7 @@ import {
 import { createExpressRouter } from '@portico/express';
 import { sqliteStorage } from '@portico/sqlite';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rotateApiKey } from '../snippets/security-api-keys.ts';
 import { resealUnderCurrentKey, rotatedKeyRing } from '../snippets/security-key-ring.ts';
 import { maskForLog, maskedLogEntry } from '../snippets/security-masking.ts';
@@ -48,7 +49,7 @@ interface Served {
 async function serve(options: GatewayOptions): Promise<Served> {
   const gateway = createGateway({ logger: silentLogger, ...options });
   const events: InboundEvent[] = [];
-  gateway.on('event', (event) => {
+  gateway.onWebhook((event) => {
     events.push(event);
   });
   const app = express();
@@ -121,15 +122,18 @@ describe('signed webhooks to Portico, from three senders', () => {
 
   const lastEvent = () => served.events.at(-1);
 
-  it('Node: accepts a signed event (202) and hands it to gateway.on("event")', async () => {
+  it('Node: accepts a signed event (202) and hands it to gateway.onWebhook', async () => {
     const before = served.events.length;
     const event = { event: 'ALERT_RAISED', data: { host: 'db-1', message: 'disk 91 % full — café' } };
     const { status, answer } = await sendWebhook({ url, apiKey: standard.apiKey, secret: STANDARD_SECRET, event });
     expect(status).toBe(202);
     expect(answer).toMatchObject({ accepted: true, event: 'ALERT_RAISED', int_id: standard.intId });
-    expect(answer.event_id).toMatch(/^msg_/);
-    expect(served.events).toHaveLength(before + 1);
-    expect(lastEvent()).toMatchObject({ intId: standard.intId, id: answer.event_id, event: 'ALERT_RAISED', payload: event });
+    expect(answer.event_id).toMatch(/^evt_/);
+    await vi.waitFor(() => expect(served.events).toHaveLength(before + 1));
+    expect(lastEvent()).toMatchObject({ intId: standard.intId, id: answer.event_id, messageId: expect.stringMatching(/^msg_/), event: 'ALERT_RAISED', payload: event, attempt: 1 });
+    // The handler gets the request's headers, never the credentials among them.
+    expect(lastEvent()?.headers).toMatchObject({ 'webhook-id': expect.stringMatching(/^msg_/) });
+    expect(lastEvent()?.headers).not.toHaveProperty('authorization');
   });
 
   it('Node: refuses a body changed after signing with 403 SIGNATURE_INVALID', async () => {
@@ -216,8 +220,8 @@ describe('signed webhooks to Portico, from three senders', () => {
   });
 });
 
-describe('the order of checks: key, signature, quota, replay', () => {
-  it('answers 401 before anything else, lets forged requests use no quota, and remembers ids only once admitted', async () => {
+describe('the order of checks: key, signature, replay, quota', () => {
+  it('answers 401 before anything else, lets forged and replayed requests use no quota, and remembers ids only once admitted', async () => {
     const clock = manualClock(Date.now());
     const served = await serve({ clock });
     try {
@@ -236,14 +240,17 @@ describe('the order of checks: key, signature, quota, replay', () => {
       // Forged requests are refused before the quota: they do not use the sender's one request a minute.
       for (let i = 0; i < 3; i++) expect((await post(apiKey, signed('a'), '{"event":"FORGED"}')).status).toBe(403);
       expect((await post(apiKey, signed('a'))).status).toBe(202);
-      // Over the quota: refused before the replay memory, so the id is not spent...
+      // A replayed copy is refused before the quota: 409, though the quota is spent.
+      expect((await post(apiKey, signed('a'))).status).toBe(409);
+      // Over the quota: refused before the id is remembered, so the id is not spent...
       const limited = await post(apiKey, signed('b'));
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('60');
-      // ...and the sender's retry with the same id is accepted once the window has passed.
+      // ...and once the window has passed, replays still cost nothing: the sender's retry with the same id gets the one request.
       clock.advance(61_000);
+      expect((await post(apiKey, signed('a'))).status).toBe(409);
       expect((await post(apiKey, signed('b'))).status).toBe(202);
-      expect(served.events.map((event) => event.id)).toEqual(['a', 'b']);
+      await vi.waitFor(() => expect(served.events.map((event) => event.messageId)).toEqual(['a', 'b']));
     } finally {
       await served.close();
     }
@@ -284,7 +291,7 @@ describe('API keys', () => {
     }
   });
 
-  it('the SQLite file holds the key hash, not the key, the signing secret or header values', async () => {
+  it('the SQLite file holds the key hash, not the key, the signing secret, header values or inbox requests', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portico-docs-security-'));
     const file = join(dir, 'portico.db');
     const storage = sqliteStorage({ filename: file });
@@ -298,11 +305,16 @@ describe('API keys', () => {
       expect(integration.headers).toEqual({ Authorization: '***' });
       const record = await storage.integrations.get(integration.id);
       expect(record?.keyHash).toBe(createHash('sha256').update(apiKey).digest('hex'));
+      // An accepted webhook: its log entry is masked, its request sealed in the inbox.
+      const body = JSON.stringify({ event: 'LOGIN', data: { password: 'inbox-password-5e1d' } });
+      const headers = { 'x-trace': 'inbox-header-77c2', ...signStandardWebhook({ secret: STANDARD_SECRET, id: 'msg_sealed', timestampSeconds: Math.floor(Date.now() / 1000), body }) };
+      await gateway.receiveWebhook({ key: apiKey, headers, rawBody: Buffer.from(body) });
       await gateway.stop();
       await storage.close();
       const raw = [file, `${file}-wal`].filter(existsSync).map((path) => readFileSync(path).toString('latin1')).join('');
       expect(raw).toContain(createHash('sha256').update(apiKey).digest('hex'));
-      for (const secret of [apiKey, STANDARD_SECRET, headerValue]) expect(raw).not.toContain(secret);
+      for (const secret of [apiKey, STANDARD_SECRET, headerValue, 'inbox-password-5e1d', 'inbox-header-77c2']) expect(raw).not.toContain(secret);
+      expect(raw).toContain('msg_sealed'); // the sender's webhook-id is kept in clear, for replay checks and listings
     } finally {
       await gateway.stop();
       await storage.close();
@@ -516,5 +528,35 @@ describe('master key rotation', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an inbox event sealed under the old key reaches the handler only while the old key is in the ring', async () => {
+    const storage = memoryStorage();
+    const oldRing = keyRingFromBase64(MASTER_KEY_A, 'k1');
+    const quick = { retryScheduleMs: [0], pollIntervalMs: 10 };
+    // Accepted under k1 while no handler is registered: it waits in the inbox, sealed under k1.
+    const before = createGateway({ storage, keyRing: oldRing, logger: silentLogger });
+    const { apiKey, integration } = await before.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'admin');
+    const { eventId } = await before.receiveWebhook({ key: apiKey, headers: {}, rawBody: Buffer.from('{"event":"SEALED_UNDER_K1"}') });
+    await before.stop();
+    await before.integrations.resealSecrets('admin'); // reseals secrets and headers, not inbox events
+
+    // The new key alone: the event cannot be opened, so every hand-off fails and the handler is never called.
+    const handled: string[] = [];
+    const newOnly = createGateway({ storage, keyRing: keyRingFromBase64(MASTER_KEY_B, 'k2'), logger: silentLogger, handoff: quick });
+    newOnly.onWebhook((event) => void handled.push(event.id));
+    newOnly.start();
+    await vi.waitFor(async () => expect((await newOnly.events.list({ intId: integration.id })).items[0]?.status).toBe('failed'));
+    await expect(newOnly.events.get(eventId)).rejects.toMatchObject({ code: 'INTERNAL' });
+    await newOnly.stop();
+    expect(handled).toEqual([]);
+
+    // Both keys: the failed event, retried, reaches the handler.
+    const both = createGateway({ storage, keyRing: rotatedKeyRing({ PORTICO_MASTER_KEY: MASTER_KEY_B, PORTICO_PREVIOUS_MASTER_KEY: MASTER_KEY_A }), logger: silentLogger, handoff: quick });
+    both.onWebhook((event) => void handled.push(event.event));
+    both.start();
+    await both.events.retry(eventId, 'admin');
+    await vi.waitFor(() => expect(handled).toEqual(['SEALED_UNDER_K1']));
+    await both.stop();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, keyRingFromBase64, silentLogger, type InboundEvent } from '@portico/core';
 import { sqliteStorage } from '@portico/sqlite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-docs-sqlite-'));
 process.env.PORTICO_MASTER_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -26,14 +26,15 @@ describe('storage and scaling: one instance on SQLite', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps integrations, the log and usage in data/portico.db across a restart', async () => {
+  it('keeps integrations, the inbox, the log and usage in data/portico.db across a restart', async () => {
     const { integration, apiKey } = await gateway.integrations.create({ name: 'Zabbix', type: 'MONITORING' }, 'admin');
     const events: InboundEvent[] = [];
-    gateway.on('event', (event) => void events.push(event));
+    gateway.onWebhook((event) => void events.push(event));
 
     const accepted = await gateway.receiveWebhook({ key: apiKey, headers: { 'content-type': 'application/json' }, rawBody: json({ event: 'PROBLEM', host: 'db-1' }) });
     expect(accepted).toMatchObject({ accepted: true, event: 'PROBLEM', intId: integration.id });
-    expect(events.map((event) => event.payload)).toEqual([{ event: 'PROBLEM', host: 'db-1' }]);
+    await vi.waitFor(() => expect(events.map((event) => event.payload)).toEqual([{ event: 'PROBLEM', host: 'db-1' }]));
+    expect(events[0]).toMatchObject({ id: accepted.eventId, messageId: null, attempt: 1 });
     expect((await gateway.logs.query({ intId: integration.id })).items).toMatchObject([
       { direction: 'IN', event: 'WEBHOOK_PROBLEM', status: 'OK', payload: { event: 'PROBLEM', host: 'db-1' } },
       { direction: 'SYSTEM', event: 'INTEGRATION_CREATED' },
@@ -53,6 +54,8 @@ describe('storage and scaling: one instance on SQLite', () => {
       'INTEGRATION_CREATED',
     ]);
     expect((await again.usage(integration.id, lastHour())).points.reduce((sum, point) => sum + point.success, 0)).toBe(1);
+    // The accepted webhook is in the inbox, handed off.
+    expect((await again.events.list({ intId: integration.id })).items).toMatchObject([{ id: accepted.eventId, status: 'delivered', attempts: [{ error: '' }] }]);
     // The key was stored as a hash and still opens the door.
     await expect(again.receiveWebhook({ key: apiKey, headers: {}, rawBody: json({ event: 'RECOVERY' }) })).resolves.toMatchObject({ event: 'RECOVERY' });
   });
