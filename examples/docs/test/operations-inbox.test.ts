@@ -101,7 +101,7 @@ describe('the forwarding handler', () => {
     const event = await gateway.events.get(id);
     expect(event.attempts.map((attempt) => attempt.error)).toEqual(['The ticket service answered 503.', '']);
     const { items } = await gateway.logs.query({ intId, direction: 'IN', status: 'ERROR' });
-    expect(items[0]).toMatchObject({ event: 'WEBHOOK_HANDOFF_RETRY', payload: { event_id: id, attempt: 1 }, error: 'The ticket service answered 503.' });
+    expect(items[0]).toMatchObject({ event: 'HANDOFF_RETRY', payload: { event_id: id, attempt: 1 }, error: 'The ticket service answered 503.' });
   });
 
   it('is aborted past handoff.timeoutMs; after the last hand-off the event is failed, logged and reported', async () => {
@@ -114,7 +114,7 @@ describe('the forwarding handler', () => {
       'The handler did not finish within 300 ms.',
     ]);
     const { items } = await gateway.logs.query({ intId, direction: 'IN', status: 'ERROR', limit: 1 });
-    expect(items[0]).toMatchObject({ event: 'WEBHOOK_HANDOFF_FAILED', payload: { event_id: id, attempt: 2 } });
+    expect(items[0]).toMatchObject({ event: 'HANDOFF_FAILED', payload: { event_id: id, attempt: 2 } });
     expect(errors).toContainEqual({ message: 'The webhook handler failed on every hand-off of an event', fields: { eventId: id, attempts: 2 } });
 
     // Retried by an operator, in process: one more hand-off, which now gets through.

@@ -81,7 +81,7 @@ describe('the operator logger', () => {
     expect(calls).toBe(1);
     expect(await gateway.events.get(eventId)).toMatchObject({ status: 'pending', attempts: [{ error: 'the ticket system is down' }] });
     const { items } = await gateway.logs.query({ direction: 'IN', status: 'ERROR' });
-    expect(items).toMatchObject([{ event: 'WEBHOOK_HANDOFF_RETRY', payload: { event_id: eventId, attempt: 1 }, error: 'the ticket system is down' }]);
+    expect(items).toMatchObject([{ event: 'HANDOFF_RETRY', payload: { event_id: eventId, attempt: 1 }, error: 'the ticket system is down' }]);
     expect(pino.lines.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 

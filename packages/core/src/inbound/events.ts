@@ -124,7 +124,7 @@ export function createEvents(deps: {
       log.write({
         intId: requeued.intId,
         direction: 'SYSTEM',
-        event: 'WEBHOOK_HANDOFF_REQUEUED',
+        event: 'HANDOFF_REQUEUED',
         status: 'OK',
         payload: { event_id: id, by: actor },
       });

@@ -74,6 +74,10 @@ export function resolveHandoffOptions(options: HandoffOptions = {}): ResolvedHan
     retentionMs: whole('retentionMs', options.retentionMs ?? 7 * 24 * HOUR_MS, 0),
   };
   resolved.retryScheduleMs.forEach((waitMs, i) => whole(`retryScheduleMs[${i}]`, waitMs, 0));
+  const retryingMs = resolved.retryScheduleMs.reduce((sum, waitMs) => sum + waitMs, 0);
+  if (resolved.retentionMs < retryingMs) {
+    throw new RangeError(`handoff.retentionMs must cover the retry schedule (${retryingMs} ms), or events still being retried would be removed.`);
+  }
   if (resolved.leaseMs <= resolved.timeoutMs) {
     throw new RangeError('handoff.leaseMs must be longer than handoff.timeoutMs, or a slow handler could be called twice at once.');
   }

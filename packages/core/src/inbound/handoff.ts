@@ -14,7 +14,7 @@ import { parsePayload, type ParsedPayload } from './payload';
 
 /** What a handler may use beside the event. */
 export interface WebhookHandlerContext {
-  /** Aborts when the call passes `handoff.timeoutMs` (or the gateway stops): stop work it would still do. */
+  /** Aborts when the call passes `handoff.timeoutMs`: the call already counts as failed, so stop work it would still do. */
   signal: AbortSignal;
 }
 
@@ -146,7 +146,7 @@ export function createHandoff(deps: HandoffDeps): Handoff {
     log.write({
       intId: record.intId,
       direction: 'IN',
-      event: failed ? 'WEBHOOK_HANDOFF_FAILED' : 'WEBHOOK_HANDOFF_RETRY',
+      event: failed ? 'HANDOFF_FAILED' : 'HANDOFF_RETRY',
       status: 'ERROR',
       payload: { event_id: record.id, attempt: settlement.attempts.length },
       error,

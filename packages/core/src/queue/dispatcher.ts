@@ -85,7 +85,8 @@ export function createDispatcher<T extends { id: string }>(deps: DispatcherDeps<
   let claiming = false;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  let lastPruneAt = clock.now();
+  // The first tick prunes: a process restarted more often than hourly would otherwise never do it.
+  let lastPruneAt = Number.NEGATIVE_INFINITY;
 
   const free = () => options.concurrency - attempts.size - reserved;
 

@@ -89,7 +89,7 @@ describe('hand-off to the host', () => {
     expect(await gateway.events.get(eventId)).toMatchObject({ status: 'failed', nextAttemptAt: null });
     expect((await gateway.events.list({ status: 'failed' })).items.map((event) => event.id)).toEqual([eventId]);
     const logged = await gateway.logs.query({ intId, direction: 'IN' });
-    expect(logged.items.map((entry) => entry.event)).toEqual(['WEBHOOK_HANDOFF_FAILED', 'WEBHOOK_HANDOFF_RETRY', 'WEBHOOK_ALERT_RAISED']);
+    expect(logged.items.map((entry) => entry.event)).toEqual(['HANDOFF_FAILED', 'HANDOFF_RETRY', 'WEBHOOK_ALERT_RAISED']);
 
     await expect(gateway.events.retry('evt_unknown', 'ops')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     healthy = true;
