@@ -18,6 +18,6 @@ app.get('/', (_request, response) => {
   response.json({ service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' });
 });
 
-const server = app.listen(config.port, config.host, () => announce(server, config.host, say));
+const server = app.listen(config.port, config.host, () => announce(server, config, say));
 limitSlowClients(server);
 stopGracefully(server, service, config.shutdownTimeoutMs);

@@ -17,6 +17,6 @@ app.use((ctx) => {
   if (ctx.path === '/') ctx.body = { service: 'example host', gateway: '/api/gateway', docs: '/api/gateway/docs' };
 });
 
-const server = app.listen(config.port, config.host, () => announce(server, config.host, say));
+const server = app.listen(config.port, config.host, () => announce(server, config, say));
 limitSlowClients(server);
 stopGracefully(server, service, config.shutdownTimeoutMs);

@@ -29,6 +29,7 @@ export function loadConfig(env, say) {
   }
 
   let adminToken = env.PORTICO_ADMIN_TOKEN;
+  const tokenGenerated = !adminToken;
   if (!adminToken) {
     adminToken = randomBytes(24).toString('base64url');
     say(`PORTICO_ADMIN_TOKEN is not set; this run's admin token (shown once): ${adminToken}`);
@@ -46,6 +47,8 @@ export function loadConfig(env, say) {
     authenticate: bearerAuthenticator({ ADMIN: adminToken, PM: env.PORTICO_PM_TOKEN }),
     routes: connectorRoutes(env, say),
     shutdownTimeoutMs: shutdownTimeout(env),
+    // The walk-through command printed at start: with a generated token it is the only way to reach it.
+    walkthroughToken: tokenGenerated ? adminToken : '"$PORTICO_ADMIN_TOKEN"',
   };
 }
 
@@ -153,15 +156,17 @@ export function stopGracefully(server, service, timeoutMs) {
 /**
  * Says where the gateway and its docs are, once the server listens.
  * @param {import('node:http').Server} server
- * @param {string} host
+ * @param {{ host: string, walkthroughToken: string }} config
  * @param {(line: string) => void} say
  */
-export function announce(server, host, say) {
+export function announce(server, config, say) {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const base = `http://${host}:${port}/api/gateway`;
+  const base = `http://${config.host}:${port}/api/gateway`;
   say(`Portico listening on ${base}`);
   say(`API docs: ${base}/docs`);
+  say('Walk through it with curl, from another shell at the root of the repository:');
+  say(`  ADMIN_TOKEN=${config.walkthroughToken} BASE=${base} bash examples/docs/snippets/getting-started-walkthrough.sh`);
 }
 
 /**

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The curl walk-through of docs/getting-started.md and the README. The test runs it against the
 # guide's Express app, with BASE and ADMIN_TOKEN set, and checks what it prints.
-set -euo pipefail
 # #region walkthrough
-BASE=${BASE:-http://127.0.0.1:8080/api/gateway}
+set -euo pipefail
+BASE=${BASE:-http://127.0.0.1:${PORT:-8080}/api/gateway}
 AUTH="Authorization: Bearer ${ADMIN_TOKEN:?set ADMIN_TOKEN to the admin token}"
 field() { node -e 'process.stdout.write(String(JSON.parse(process.argv[1])[process.argv[2]]))' "$1" "$2"; }
+# An admin call that stops the script with the server's problem document when it fails (a wrong token: 401).
+admin() {
+  local answer
+  if answer=$(curl -sS --fail-with-body -H "$AUTH" "$@"); then printf '%s' "$answer"; else echo "$answer" >&2; exit 1; fi
+}
 
 # 1. Register an integration that signs with Standard Webhooks. The answer holds its API key and
 #    the signing secret Portico generated: both are shown this once.
-created=$(curl -sS -X POST "$BASE/integrations" -H "$AUTH" -H 'Content-Type: application/json' \
+created=$(admin -X POST "$BASE/integrations" -H 'Content-Type: application/json' \
   -d '{"name":"Zabbix","type":"MONITORING","signature_scheme":"standard"}')
 KEY=$(field "$created" api_key)
 SECRET=$(field "$created" secret)
@@ -30,6 +35,6 @@ send -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: v1,
 send -d "$BODY"
 
 # 4. The log holds all three, newest first, the password masked; the stats count them.
-curl -sS "$BASE/logs?limit=3" -H "$AUTH"; echo
-curl -sS "$BASE/stats" -H "$AUTH"; echo
+admin "$BASE/logs?limit=3"; echo
+admin "$BASE/stats"; echo
 # #endregion walkthrough

@@ -29,6 +29,13 @@ describe('the curl walk-through of the getting-started guide and the README', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('stops at the first admin call with the server\'s problem when the token is wrong, exiting non-zero', async () => {
+    if (!server.listening) await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gateway`;
+    const run = promisify(execFile)('bash', [script], { env: { PATH: process.env.PATH, BASE: base, ADMIN_TOKEN: 'not-the-token' } });
+    await expect(run).rejects.toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('"code":"UNAUTHENTICATED"') });
+  });
+
   it('registers, sends a signed webhook, is refused a replay and an unsigned one, and reads logs and stats', async () => {
     if (!server.listening) await once(server, 'listening');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/gateway`;
