@@ -13,6 +13,8 @@
  * `#app` picks the lines between `#region app` and `#endregion app` (after `//` or `#`); without
  * it the whole file is shown. Marker lines of other regions are dropped and the text is dedented.
  *
+ * The guides are the README, the Markdown files of `docs/` and the README of each package.
+ *
  * `node scripts/snippets.mjs` lists every block that differs from its source, every marker whose
  * source or region is missing, and every program block with no marker (exit code 1 if any);
  * `--write` rewrites the blocks from their sources. Blocks in `console` (commands for the reader's
@@ -29,7 +31,7 @@ const FENCE = /^(`{3,})([\w-]*)\s*$/;
 const FREE_LANGUAGES = new Set(['console', 'json', 'http', 'text']);
 const REGION = /^\s*(?:\/\/|#)\s*#(end)?region\b\s*([\w-]*)/;
 
-/** The guides: every Markdown file in `docs/` and the README. */
+/** The guides: every Markdown file in `docs/`, the README, and the README of each package. */
 export function guideFiles() {
   const docs = join(root, 'docs');
   return [
@@ -38,7 +40,17 @@ export function guideFiles() {
       .filter((name) => name.endsWith('.md'))
       .sort()
       .map((name) => join(docs, name)),
+    ...packageReadmes(),
   ];
+}
+
+/** `packages/<name>/README.md` of every package that has one: the page npm shows for it. */
+export function packageReadmes() {
+  const packages = join(root, 'packages');
+  return readdirSync(packages)
+    .sort()
+    .map((name) => join(packages, name, 'README.md'))
+    .filter((file) => existsSync(file));
 }
 
 /**
