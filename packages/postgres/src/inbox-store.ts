@@ -278,11 +278,7 @@ export function postgresInboxStore(db: Database, sweep: ReplaySweep): InboxStore
   return {
     accept: (acceptance) => acceptances.add(acceptance),
     drain: acceptances.drain,
-    claim: queue.claim,
-    settle: queue.settle,
-    get: queue.get,
-    list: queue.list,
-    requeue: queue.requeue,
+    ...queue,
 
     async prune(beforeMs) {
       const { rows } = await db.query<{ settled: number; unhandled: number }>(

@@ -1,4 +1,4 @@
-import type { LeaseClaim, Page } from '@portico/core';
+import type { LeaseClaim, LeasedRecord, LeaseQueue, LeaseSettlement } from '@portico/core';
 import type { QueryResultRow } from 'pg';
 import { selectList, type RecordColumns } from './columns';
 import type { Database } from './database';
@@ -16,22 +16,6 @@ export interface LeaseTable<T> {
   createdColumn: string;
 }
 
-/** What a lease holder writes back: the fields a delivery's and an event's settlements share. */
-export interface LeaseSettlement {
-  status: string;
-  attempts: unknown[];
-  nextAttemptAt: number | null;
-  updatedAt: number;
-}
-
-/** The filters and page of a listing of leased records, newest first. */
-export interface LeaseQuery {
-  intId?: string;
-  status?: string;
-  cursor?: string;
-  limit: number;
-}
-
 /**
  * The leasing shared by the outbox and the inbox, whose tables have the same columns for it
  * (`int_id`, `status`, `attempts`, `next_attempt_at`, `lease_owner`, `lease_expires_at`,
@@ -44,7 +28,10 @@ export interface LeaseQuery {
  * const claimed = await queue.claim({ owner: 'dispatcher-1', nowMs, leaseMs: 30_000, limit: 10 });
  * ```
  */
-export function postgresLeaseQueue<T extends QueryResultRow>(db: Database, { table, mapping, createdColumn }: LeaseTable<T>) {
+export function postgresLeaseQueue<T extends LeasedRecord & QueryResultRow>(
+  db: Database,
+  { table, mapping, createdColumn }: LeaseTable<T>,
+): LeaseQueue<T> {
   const select = selectList(mapping);
   const claimOrder = `next_attempt_at, ${createdColumn}, id`;
 
@@ -68,7 +55,7 @@ export function postgresLeaseQueue<T extends QueryResultRow>(db: Database, { tab
       return rows;
     },
 
-    async settle(id: string, owner: string, { status, attempts, nextAttemptAt, updatedAt }: LeaseSettlement): Promise<boolean> {
+    async settle(id: string, owner: string, { status, attempts, nextAttemptAt, updatedAt }: LeaseSettlement<T>): Promise<boolean> {
       const { rowCount } = await db.query(
         `UPDATE ${table}
          SET status = $3, attempts = $4, next_attempt_at = $5, updated_at = $6, lease_owner = NULL, lease_expires_at = NULL
@@ -83,7 +70,7 @@ export function postgresLeaseQueue<T extends QueryResultRow>(db: Database, { tab
       return rows[0] ?? null;
     },
 
-    async list(query: LeaseQuery): Promise<Page<T>> {
+    async list(query) {
       const p = params();
       const where: string[] = [];
       if (query.intId !== undefined) where.push(`int_id = ${p.add(query.intId)}`);

@@ -45,11 +45,7 @@ export function postgresOutboxStore(db: Database): OutboxStore {
         throw new PorticoError('INTERNAL', `Delivery '${record.id}' is already in the outbox.`, { cause: error });
       }
     },
-    claim: queue.claim,
-    settle: queue.settle,
-    get: queue.get,
-    list: queue.list,
-    requeue: queue.requeue,
+    ...queue,
 
     async prune(beforeMs) {
       const { rowCount } = await db.query(`DELETE FROM ${deliveries} WHERE status <> 'pending' AND updated_at < $1`, [beforeMs]);

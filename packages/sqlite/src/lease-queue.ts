@@ -1,24 +1,13 @@
-import { comparePositions, type LeaseClaim, type Page } from '@portico/core';
+import { comparePositions, type LeasedRecord, type LeaseQueue } from '@portico/core';
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from './group-commit';
 import { pageReader } from './keyset-page';
 
-/** The fields of a queued record (an outbox delivery, an inbox event) that leasing reads and writes. */
-export interface Leased {
-  id: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: unknown[];
-  nextAttemptAt: number | null;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
-  updatedAt: number;
-}
-
-/** A row as selected: a {@link Leased} record with its attempts as stored JSON. */
-export type LeasedRow = Omit<Leased, 'attempts'> & { attempts: string };
+/** A row as selected: a {@link LeasedRecord} with its attempts as stored JSON. */
+export type LeasedRow = Omit<LeasedRecord, 'attempts'> & { attempts: string };
 
 /** A table of queued records, as {@link sqliteLeaseQueue} reads and writes it. */
-export interface LeaseTable<Row extends LeasedRow, Item extends Leased> {
+export interface LeaseTable<Row extends LeasedRow, Item extends LeasedRecord> {
   table: string;
   /** The select list, aliasing every column to its name in `Row`. */
   columns: string;
@@ -30,19 +19,6 @@ export interface LeaseTable<Row extends LeasedRow, Item extends Leased> {
   /** A row's value of `timeColumn`. */
   timeOf(row: Row): number;
   toRecord(row: Row): Item;
-}
-
-/** The leasing methods the outbox and the inbox share. */
-export interface LeaseQueue<Item extends Leased> {
-  /** Leases up to `limit` due records, not leased or whose lease lapsed, soonest due first. */
-  claim(claim: LeaseClaim): Promise<Item[]>;
-  /** Writes a result and releases the lease; false (writing nothing) if `owner` lost it. */
-  settle(id: string, owner: string, settlement: Pick<Item, 'status' | 'attempts' | 'nextAttemptAt' | 'updatedAt'>): Promise<boolean>;
-  get(id: string): Promise<Item | null>;
-  /** Newest first (by the time column, then `id`). */
-  list(query: { intId?: string; status?: Leased['status']; cursor?: string; limit: number }): Promise<Page<Item>>;
-  /** Makes a `failed` record `pending` and due at `nowMs`; null when unknown or not `failed`. */
-  requeue(id: string, nowMs: number): Promise<Item | null>;
 }
 
 /**
@@ -60,7 +36,7 @@ export interface LeaseQueue<Item extends Leased> {
  * const claimed = await queue.claim({ owner: 'dispatcher-1', nowMs, leaseMs: 30_000, limit: 10 });
  * ```
  */
-export function sqliteLeaseQueue<Row extends LeasedRow, Item extends Leased>(
+export function sqliteLeaseQueue<Row extends LeasedRow, Item extends LeasedRecord>(
   db: Database.Database,
   group: GroupCommit,
   { table, columns, timeColumn, timeOf, toRecord }: LeaseTable<Row, Item>,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createGateway, generateKeyRing, openSecret, signStandardWebhook } from '@portico/core';
+import { createGateway, generateKeyRing, openSecret, signStandardWebhook, type Gateway, type Storage } from '@portico/core';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { sqliteStorage } from '../src/index';
@@ -13,6 +13,18 @@ const bytesOnDisk = (filename: string): Buffer[] =>
   [filename, `${filename}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path));
 
 const holds = (chunks: Buffer[], value: string) => chunks.some((bytes) => bytes.includes(value));
+
+/**
+ * The bytes on disk once the gateway has flushed what it took in, and again after it and its
+ * storage close: a secret must be absent from both, checkpointed or not.
+ */
+async function bytesWhileOpenAndAfterClose(filename: string, gateway: Gateway, storage: Storage): Promise<Buffer[][]> {
+  await gateway.flush();
+  const whileOpen = bytesOnDisk(filename);
+  await gateway.stop();
+  await storage.close();
+  return [whileOpen, bytesOnDisk(filename)];
+}
 
 it('keeps no API key, signing secret or outbound header value in clear in the file or its write-ahead log', async () => {
   const filename = files.newDatabase();
@@ -33,13 +45,9 @@ it('keeps no API key, signing secret or outbound header value in clear in the fi
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...signature },
     rawBody: Buffer.from(body),
   });
-  await gateway.flush();
-  const whileOpen = bytesOnDisk(filename);
-  await gateway.stop();
-  await storage.close();
-  const afterClose = bytesOnDisk(filename);
+  const snapshots = await bytesWhileOpenAndAfterClose(filename, gateway, storage);
 
-  for (const chunks of [whileOpen, afterClose]) {
+  for (const chunks of snapshots) {
     // The records did reach the disk, so the absences below are not an empty file's.
     expect(holds(chunks, name)).toBe(true);
     expect(holds(chunks, 'msg_probe')).toBe(true);
@@ -66,11 +74,7 @@ it('keeps no secret of an accepted webhook, in its body or its headers, in clear
     headers: { 'content-type': 'application/json', 'x-upstream-token': upstreamToken, ...signature },
     rawBody: Buffer.from(body),
   });
-  await gateway.flush();
-  const whileOpen = bytesOnDisk(filename);
-  await gateway.stop();
-  await storage.close();
-  const afterClose = bytesOnDisk(filename);
+  const snapshots = await bytesWhileOpenAndAfterClose(filename, gateway, storage);
 
   // The request is on disk, sealed: opened with the key ring, it holds both secrets.
   const db = new Database(filename, { readonly: true });
@@ -80,7 +84,7 @@ it('keeps no secret of an accepted webhook, in its body or its headers, in clear
   expect(opened).toContain(password);
   expect(opened).toContain(upstreamToken);
 
-  for (const chunks of [whileOpen, afterClose]) {
+  for (const chunks of snapshots) {
     expect(holds(chunks, eventId)).toBe(true);
     expect(holds(chunks, 'msg_inbox_probe')).toBe(true);
     for (const value of [password, upstreamToken, signingSecret, apiKey]) {

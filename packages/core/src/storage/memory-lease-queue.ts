@@ -1,26 +1,11 @@
 import { comparePositions, type CursorPosition } from './cursor';
 import { readPage } from './read-page';
-import type { LeaseClaim, Page } from './records';
+import type { LeaseClaim, LeasedRecord, LeaseSettlement, Page } from './records';
 import { insertSorted } from './sorted';
 
-/** The fields of a queued record (an outbox delivery, an inbox event) that leasing reads and writes. */
-export interface Leased {
-  id: string;
-  intId: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: unknown[];
-  nextAttemptAt: number | null;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
-  updatedAt: number;
-}
-
-/** What a lease holder writes back. */
-export type Settlement<T extends Leased> = Pick<T, 'status' | 'attempts' | 'nextAttemptAt' | 'updatedAt'>;
-
 /** A record that is never due, or not leased, sorts as such. */
-const dueAtMs = (record: Leased) => record.nextAttemptAt ?? Number.POSITIVE_INFINITY;
-const leaseFreeAtMs = (record: Leased) => record.leaseExpiresAt ?? Number.NEGATIVE_INFINITY;
+const dueAtMs = (record: LeasedRecord) => record.nextAttemptAt ?? Number.POSITIVE_INFINITY;
+const leaseFreeAtMs = (record: LeasedRecord) => record.leaseExpiresAt ?? Number.NEGATIVE_INFINITY;
 
 /**
  * The leasing of the memory outbox and inbox: records kept ascending by a fixed time and id,
@@ -34,7 +19,7 @@ const leaseFreeAtMs = (record: Leased) => record.leaseExpiresAt ?? Number.NEGATI
  * const claimed = queue.claim({ owner: 'dispatcher-1', nowMs, leaseMs: 30_000, limit: 10 });
  * ```
  */
-export function memoryLeaseQueue<T extends Leased>(timeOf: (record: T) => number) {
+export function memoryLeaseQueue<T extends LeasedRecord>(timeOf: (record: T) => number) {
   const byId = new Map<string, T>();
   /** Ascending by (`timeOf`, `id`), which never change. */
   const ordered: T[] = [];
@@ -71,7 +56,7 @@ export function memoryLeaseQueue<T extends Leased>(timeOf: (record: T) => number
       return claimable.map(copy);
     },
 
-    settle(id: string, owner: string, settlement: Settlement<T>): boolean {
+    settle(id: string, owner: string, settlement: LeaseSettlement<T>): boolean {
       const stored = byId.get(id);
       if (stored === undefined || stored.leaseOwner !== owner) return false;
       const { status, attempts, nextAttemptAt, updatedAt } = settlement;

@@ -28,6 +28,15 @@ export interface IntegrationRecord {
   signatureScheme: SignatureScheme | null;
   /** The webhook signing secret, sealed; null when there is none. */
   sealedSecret: string | null;
+  /**
+   * The signing secret replaced by the last rotation, sealed (purpose `previous-secret`): webhooks
+   * signed with it are still accepted until `previousSecretExpiresAt`. Null when there is none.
+   */
+  previousSealedSecret: string | null;
+  /** The scheme the previous secret verifies under; null with it. */
+  previousSignatureScheme: SignatureScheme | null;
+  /** When the previous secret stops verifying (epoch ms); null with it. */
+  previousSecretExpiresAt: number | null;
   /** Hex SHA-256 of the current API key. Unique across all integrations. */
   keyHash: string;
   /** The first characters of the current key, so operators can recognise it. */
@@ -185,6 +194,21 @@ export interface LeaseClaim {
   /** Most records to claim at once. */
   limit: number;
 }
+
+/** The fields of a queued record (an outbox delivery, an inbox event) that leasing reads and writes. */
+export interface LeasedRecord {
+  id: string;
+  intId: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: unknown[];
+  nextAttemptAt: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  updatedAt: number;
+}
+
+/** What the holder of a lease on a `T` writes back: a {@link DeliverySettlement} or a {@link HandoffSettlement}. */
+export type LeaseSettlement<T extends LeasedRecord> = Pick<T, 'status' | 'attempts' | 'nextAttemptAt' | 'updatedAt'>;
 
 /** The result of an attempt, written back by the lease holder. */
 export interface DeliverySettlement {

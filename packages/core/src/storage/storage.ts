@@ -15,6 +15,8 @@ import type {
   InboxQuery,
   InboxRecord,
   LeaseClaim,
+  LeasedRecord,
+  LeaseSettlement,
   Page,
   UsageBucket,
   UsageCounts,
@@ -87,6 +89,22 @@ export interface ReplayStore {
    * gateway asks it before spending quota, so replayed copies never spend it.
    */
   seen(scope: string, id: string, nowMs: number): Promise<boolean>;
+}
+
+/**
+ * The leasing methods the outbox and the inbox share, for code that serves or tests either;
+ * {@link OutboxStore} and {@link InboxStore} say what each means for their records.
+ */
+export interface LeaseQueue<T extends LeasedRecord> {
+  /** Leases up to `limit` due records, not leased or whose lease lapsed, soonest due first. */
+  claim(claim: LeaseClaim): Promise<T[]>;
+  /** Writes a result and releases the lease; false (writing nothing) if `owner` lost it. */
+  settle(id: string, owner: string, settlement: LeaseSettlement<T>): Promise<boolean>;
+  get(id: string): Promise<T | null>;
+  /** Newest first (by the record's fixed time, then `id`). */
+  list(query: { intId?: string; status?: LeasedRecord['status']; cursor?: string; limit: number }): Promise<Page<T>>;
+  /** Makes a `failed` record `pending` and due at `nowMs`; null when unknown or not `failed`. */
+  requeue(id: string, nowMs: number): Promise<T | null>;
 }
 
 /** The outbox of outbound deliveries. */

@@ -1,9 +1,9 @@
-import type { HandoffSettlement, InboxAcceptance, InboxQuery, InboxRecord, Storage } from '@portico/core';
+import type { HandoffSettlement, InboxAcceptance, InboxRecord, InboxStatus, Storage } from '@portico/core';
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS, T0, makeInboxRecord, makeLogEntry, makeUsageDelta, randomHex, randomIntegrationId } from './fixtures';
+import { LEASE_MS, leaseQueueTests } from './lease-queue-tests';
 import { readAllPages } from './read-all-pages';
 
-const LEASE_MS = 30_000;
 const REPLAY_TTL_MS = 300_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -19,10 +19,11 @@ const acceptanceOf = (event: InboxRecord, replayTtlMs: number | null = REPLAY_TT
   log: makeLogEntry({ intId: event.intId, event: event.event, loggedAt: event.receivedAt, payload: { event: event.event, token: '***' } }),
 });
 
-const settled = (status: 'delivered' | 'failed', at: number): HandoffSettlement => ({
+/** The settlement of one hand-off at `at` that left the event `status`, due again at `nextAttemptAt`. */
+const settled = (status: InboxStatus, at: number, nextAttemptAt: number | null = null): HandoffSettlement => ({
   status,
-  attempts: [{ at, error: status === 'failed' ? 'handler threw: database locked' : '', durationMs: 7 }],
-  nextAttemptAt: null,
+  attempts: [{ at, error: status === 'delivered' ? '' : 'handler threw: database locked', durationMs: 7 }],
+  nextAttemptAt,
   updatedAt: at + 7,
 });
 
@@ -36,8 +37,8 @@ const settledEvent = (status: 'delivered' | 'failed', overrides: Partial<InboxRe
 
 /**
  * The contract of {@link Storage.inbox}: an acceptance writes its event, replay id, log entry
- * and usage count all together or not at all; exclusive leases under concurrent claims, lapsed
- * and lost leases, due times, settlement, requeueing, retention and listing.
+ * and usage count all together or not at all; retention of settled and unhandled events; and the
+ * leasing it shares with the outbox (see {@link leaseQueueTests}).
  *
  * @example
  * ```ts
@@ -50,7 +51,6 @@ export function inboxStoreTests(storage: () => Storage): void {
   const acceptAll = async (events: InboxRecord[]) => {
     for (const event of events) expect(await accept(event)).toBe(true);
   };
-  const claim = (owner: string, nowMs: number, limit = 10) => store().claim({ owner, nowMs, leaseMs: LEASE_MS, limit });
   /** Everything acceptances wrote about one integration, as the other stores show it. */
   const writtenFor = async (intId: string) => ({
     events: (await store().list({ intId, limit: 100 })).items,
@@ -210,162 +210,13 @@ export function inboxStoreTests(storage: () => Storage): void {
       });
     });
 
-    describe('claim', () => {
-      it('leases a due event to the claimer until nowMs + leaseMs', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        const leased = { ...event, leaseOwner: 'dispatcher-a', leaseExpiresAt: T0 + 5 + LEASE_MS };
-        expect(await claim('dispatcher-a', T0 + 5)).toEqual([leased]);
-        expect(await store().get(event.id)).toEqual(leased);
-      });
-
-      it('claims the soonest due first, up to the limit', async () => {
-        const dueAt = (offsets: number[]) => offsets.map((offset) => makeInboxRecord({ nextAttemptAt: T0 + offset }));
-        const [soonest, later] = [dueAt([2, 1]), dueAt([4, 3])];
-        await acceptAll([...later, ...soonest]);
-        expect(sortedIds(await claim('dispatcher-a', T0 + 10, 2))).toEqual(sortedIds(soonest));
-        expect(sortedIds(await claim('dispatcher-b', T0 + 10, 5))).toEqual(sortedIds(later));
-      });
-
-      it('claims an event when it falls due, not before', async () => {
-        const event = makeInboxRecord({ nextAttemptAt: T0 + MINUTE_MS });
-        await acceptAll([event]);
-        expect(await claim('dispatcher-a', T0 + MINUTE_MS - 1)).toEqual([]);
-        expect(sortedIds(await claim('dispatcher-a', T0 + MINUTE_MS))).toEqual([event.id]);
-      });
-
-      it.each([
-        { state: 'delivered', overrides: { status: 'delivered', nextAttemptAt: T0 - 1 } },
-        { state: 'failed', overrides: { status: 'failed', nextAttemptAt: T0 - 1 } },
-        { state: 'pending without a next attempt', overrides: { nextAttemptAt: null } },
-        { state: 'leased to another until later', overrides: { leaseOwner: 'dispatcher-b', leaseExpiresAt: T0 + 1 } },
-      ] satisfies { state: string; overrides: Partial<InboxRecord> }[])('never claims an event $state', async ({ overrides }) => {
-        const event = makeInboxRecord(overrides);
-        await acceptAll([event]);
-        expect(await claim('dispatcher-a', T0)).toEqual([]);
-        expect(await store().get(event.id)).toEqual(event);
-      });
-
-      it('lets another dispatcher take an event whose lease lapsed, and the first then loses it', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        await claim('dispatcher-a', T0);
-        expect(await claim('dispatcher-b', T0 + LEASE_MS - 1)).toEqual([]);
-        expect(sortedIds(await claim('dispatcher-b', T0 + LEASE_MS))).toEqual([event.id]);
-
-        expect(await store().settle(event.id, 'dispatcher-a', settled('delivered', T0 + LEASE_MS + 1))).toBe(false);
-        expect(await store().get(event.id)).toEqual({ ...event, leaseOwner: 'dispatcher-b', leaseExpiresAt: T0 + 2 * LEASE_MS });
-        expect(await store().settle(event.id, 'dispatcher-b', settled('delivered', T0 + LEASE_MS + 2))).toBe(true);
-      });
-
-      it('lets one of two concurrent claims have an event', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        const [left, right] = await Promise.all([claim('dispatcher-a', T0), claim('dispatcher-b', T0)]);
-        expect([...(left ?? []), ...(right ?? [])].map((claimed) => claimed.id)).toEqual([event.id]);
-      });
-
-      it('never hands one event to two of ten concurrent claims', async () => {
-        const events = Array.from({ length: 25 }, (_, index) => makeInboxRecord({ nextAttemptAt: T0 - index }));
-        await acceptAll(events);
-        const owners = Array.from({ length: 10 }, (_, index) => `dispatcher-${index}`);
-        const claims = await Promise.all(owners.map((owner) => claim(owner, T0, 3)));
-        const claimedIds = claims.flat().map((claimed) => claimed.id);
-        expect(new Set(claimedIds).size).toBe(claimedIds.length);
-        for (const [index, claimed] of claims.entries()) {
-          for (const event of claimed) expect((await store().get(event.id))?.leaseOwner).toBe(owners[index]);
-        }
-        const rest = await claim('dispatcher-last', T0, 100);
-        expect([...claimedIds, ...rest.map((claimed) => claimed.id)].sort()).toEqual(sortedIds(events));
-      });
-    });
-
-    describe('settle', () => {
-      it('writes the result, releases the lease, and a delivered event is never claimed again', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        await claim('dispatcher-a', T0);
-        const settlement = settled('delivered', T0 + 1);
-        expect(await store().settle(event.id, 'dispatcher-a', settlement)).toBe(true);
-        const done = { ...event, ...settlement, leaseOwner: null, leaseExpiresAt: null };
-        expect(await store().get(event.id)).toEqual(done);
-        expect((await store().list({ status: 'delivered', limit: 10 })).items).toEqual([done]);
-        expect(await store().settle(event.id, 'dispatcher-a', settlement)).toBe(false);
-        expect(await claim('dispatcher-a', T0 + 10 * MINUTE_MS)).toEqual([]);
-      });
-
-      it('puts a retry back in the queue for its next hand-off', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        await claim('dispatcher-a', T0);
-        const retry: HandoffSettlement = {
-          status: 'pending',
-          attempts: [{ at: T0, error: 'handler threw: timeout', durationMs: 12 }],
-          nextAttemptAt: T0 + MINUTE_MS,
-          updatedAt: T0 + 12,
-        };
-        expect(await store().settle(event.id, 'dispatcher-a', retry)).toBe(true);
-        expect(await claim('dispatcher-b', T0 + MINUTE_MS - 1)).toEqual([]);
-        expect(await claim('dispatcher-b', T0 + MINUTE_MS)).toEqual([
-          { ...event, ...retry, leaseOwner: 'dispatcher-b', leaseExpiresAt: T0 + MINUTE_MS + LEASE_MS },
-        ]);
-      });
-
-      it('refuses, writing nothing, an owner that holds no lease', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        expect(await store().settle(event.id, 'dispatcher-a', settled('delivered', T0))).toBe(false);
-        expect(await store().get(event.id)).toEqual(event);
-        await claim('dispatcher-a', T0);
-        expect(await store().settle(event.id, 'dispatcher-b', settled('delivered', T0))).toBe(false);
-        expect(await store().settle(makeInboxRecord().id, 'dispatcher-a', settled('delivered', T0))).toBe(false);
-        expect(await store().get(event.id)).toEqual({ ...event, leaseOwner: 'dispatcher-a', leaseExpiresAt: T0 + LEASE_MS });
-      });
-    });
-
-    it('keeps the copies it holds apart from what callers pass and receive', async () => {
-      const event = makeInboxRecord();
-      const mutation = { at: T0, error: 'mutated', durationMs: 1 };
-      const written = structuredClone(event);
-      await accept(written);
-      written.attempts.push(mutation);
-      const [claimed] = await claim('dispatcher-a', T0);
-      claimed?.attempts.push(mutation);
-      const settlement = settled('delivered', T0 + 1);
-      await store().settle(event.id, 'dispatcher-a', settlement);
-      settlement.attempts.push(mutation);
-      (await store().get(event.id))?.attempts.push(mutation);
-      (await store().list({ limit: 10 })).items[0]?.attempts.push(mutation);
-      expect((await store().get(event.id))?.attempts).toEqual(settled('delivered', T0 + 1).attempts);
-    });
-
-    describe('requeue', () => {
-      it('makes a failed event pending and due again, keeping its attempts', async () => {
-        const event = makeInboxRecord();
-        await acceptAll([event]);
-        await claim('dispatcher-a', T0);
-        const failure = settled('failed', T0);
-        await store().settle(event.id, 'dispatcher-a', failure);
-
-        const requeued = await store().requeue(event.id, T0 + HOUR_MS);
-        expect(requeued).toEqual({ ...event, ...failure, status: 'pending', nextAttemptAt: T0 + HOUR_MS, updatedAt: T0 + HOUR_MS });
-        expect(await store().get(event.id)).toEqual(requeued);
-        expect(await claim('dispatcher-b', T0 + HOUR_MS)).toEqual([
-          { ...requeued, leaseOwner: 'dispatcher-b', leaseExpiresAt: T0 + HOUR_MS + LEASE_MS },
-        ]);
-      });
-
-      it('refuses, writing nothing, an unknown id and an event that is not failed', async () => {
-        const pending = makeInboxRecord();
-        const leased = makeInboxRecord({ leaseOwner: 'dispatcher-a', leaseExpiresAt: T0 + LEASE_MS });
-        const delivered = settledEvent('delivered');
-        await acceptAll([pending, leased, delivered]);
-        expect(await store().requeue(makeInboxRecord().id, T0)).toBeNull();
-        for (const event of [pending, leased, delivered]) {
-          expect(await store().requeue(event.id, T0 + MINUTE_MS)).toBeNull();
-          expect(await store().get(event.id)).toEqual(event);
-        }
-      });
+    leaseQueueTests({
+      store,
+      make: (overrides, receivedAt = T0) => makeInboxRecord({ ...overrides, receivedAt }),
+      add: acceptAll,
+      settlement: settled,
+      timeField: 'receivedAt',
+      names: { record: 'event', aRecord: 'an event', added: 'accepted', attempt: 'hand-off' },
     });
 
     describe('prune', () => {
@@ -393,7 +244,7 @@ export function inboxStoreTests(storage: () => Storage): void {
       it('leaves nothing for a dispatcher that held a pruned event to settle', async () => {
         const event = makeInboxRecord({ receivedAt: T0 - 1 });
         await acceptAll([event]);
-        await claim('dispatcher-a', T0);
+        await store().claim({ owner: 'dispatcher-a', nowMs: T0, leaseMs: LEASE_MS, limit: 10 });
         expect(await store().prune(T0)).toEqual({ settled: 0, unhandled: 1 });
         expect(await store().settle(event.id, 'dispatcher-a', settled('delivered', T0 + 1))).toBe(false);
         expect(await store().get(event.id)).toBeNull();
@@ -401,15 +252,6 @@ export function inboxStoreTests(storage: () => Storage): void {
     });
 
     describe('list', () => {
-      it('lists newest first by receivedAt, then id, across pages exactly once', async () => {
-        const events = [2, 0, 1, 2, 0, 2, 3].map((offset) => makeInboxRecord({ receivedAt: T0 + offset }));
-        await acceptAll(events);
-        const { items, total, pages } = await readAllPages((cursor) => store().list({ cursor, limit: 3 }));
-        expect(items).toEqual([...events].sort(byNewest));
-        expect(total).toBe(7);
-        expect(pages).toBe(3);
-      });
-
       it('never repeats or skips an event when events are accepted between pages', async () => {
         const intId = randomIntegrationId();
         const original = [0, 1, 1, 2, 3, 3].map((offset) => makeInboxRecord({ intId, receivedAt: T0 + offset }));
@@ -423,33 +265,6 @@ export function inboxStoreTests(storage: () => Storage): void {
         const rest = await readAllPages((cursor) => store().list({ intId, cursor: cursor ?? first.nextCursor ?? '', limit: 2 }));
         expect(rest.items).toEqual([...expected.slice(3), older]);
         expect(rest.total).toBe(8);
-      });
-
-      /** `intId` in the table names one of the integrations each test makes. */
-      type Named = Omit<InboxQuery, 'cursor' | 'limit' | 'intId'> & { intId?: 'own' | 'other' };
-      it.each<{ query: Named; expected: string[] }>([
-        { query: {}, expected: ['e', 'd', 'c', 'b', 'a'] },
-        { query: { intId: 'own' }, expected: ['d', 'b', 'a'] },
-        { query: { status: 'pending' }, expected: ['e', 'a'] },
-        { query: { status: 'failed' }, expected: ['c'] },
-        { query: { intId: 'own', status: 'delivered' }, expected: ['d', 'b'] },
-        { query: { intId: 'other', status: 'delivered' }, expected: [] },
-      ])('lists $query as $expected, paged', async ({ query, expected }) => {
-        const intIds = { own: randomIntegrationId(), other: randomIntegrationId() };
-        const named = {
-          a: makeInboxRecord({ intId: intIds.own, receivedAt: T0 + 1 }),
-          b: settledEvent('delivered', { intId: intIds.own, receivedAt: T0 + 2 }),
-          c: settledEvent('failed', { intId: intIds.other, receivedAt: T0 + 3 }),
-          d: settledEvent('delivered', { intId: intIds.own, receivedAt: T0 + 4 }),
-          e: makeInboxRecord({ intId: intIds.other, receivedAt: T0 + 5 }),
-        };
-        await acceptAll(Object.values(named));
-        const { items, total } = await readAllPages((cursor) =>
-          store().list({ ...query, intId: query.intId && intIds[query.intId], cursor, limit: 1 }),
-        );
-        const namesById = new Map(Object.entries(named).map(([name, event]) => [event.id, name]));
-        expect(items.map((event) => namesById.get(event.id))).toEqual(expected);
-        expect(total).toBe(expected.length);
       });
     });
   });
