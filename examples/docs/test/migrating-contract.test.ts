@@ -111,7 +111,7 @@ describe('POST /integrations', () => {
     expect(created.status).toBe(201);
     const record = created.json;
     const original = ['int_id', 'name', 'type', 'type_label', 'description', 'endpoint_url', 'headers', 'enabled', 'rate_limit', 'created_by', 'created_at', 'stats', 'api_key', 'warning'];
-    const added = ['status', 'updated_by', 'updated_at', 'api_key_prefix', 'has_secret', 'signature_scheme', 'failing'];
+    const added = ['status', 'updated_by', 'updated_at', 'api_key_prefix', 'has_secret', 'signature_scheme', 'previous_secret_expires_at', 'failing'];
     expect(Object.keys(record).sort()).toEqual([...original, ...added].sort());
     expect(record).toMatchObject({
       name: 'Zabbix',

@@ -128,6 +128,16 @@ const migrations: readonly Migration[] = [
       CREATE INDEX inbox_events_settled ON inbox_events (updated_at) WHERE status <> 'pending';
     `,
   },
+  {
+    version: 3,
+    // The signing secret a rotation replaced, sealed, and until when it still verifies.
+    sql: `
+      ALTER TABLE integrations
+        ADD COLUMN previous_sealed_secret text,
+        ADD COLUMN previous_signature_scheme text,
+        ADD COLUMN previous_secret_expires_at bigint;
+    `,
+  },
 ];
 
 /**

@@ -6,6 +6,10 @@ import { LATEST_VERSION } from '../src/migrations';
 import { dropSchema, postgresAnswers, TEST_PG_URL, tablesOf, throwawaySchema } from './postgres-server';
 
 const INSTANCES = 8;
+
+/** What undoes migration 3, which only added columns: a schema at 3 less them is what 2 made. */
+const undoVersion3 = (schema: string) =>
+  `ALTER TABLE "${schema}".integrations DROP COLUMN previous_sealed_secret, DROP COLUMN previous_signature_scheme, DROP COLUMN previous_secret_expires_at`;
 /** Portico's tables at the latest version, schema_migrations included. */
 const TABLES = 8;
 
@@ -75,7 +79,7 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
     expect(await versionsOf(schema)).toHaveLength(LATEST_VERSION);
   });
 
-  it('upgrades a version 1 schema to version 2, keeping its data, with instances opening it at the same moment', async () => {
+  it('upgrades a version 1 schema with the inbox of version 2 and on, keeping its data, with instances opening it at the same moment', async () => {
     const schema = freshSchema();
     const record = makeIntegrationRecord();
     const entry = makeLogEntry({ intId: record.id });
@@ -84,14 +88,14 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
     await v1.integrations.insert(record);
     await v1.logs.append([entry]);
     await v1.outbox.enqueue(delivery);
-    // Released migrations never change, so a schema at 2 less what 2 added is what 1 made.
-    await pool.query(`DROP TABLE "${schema}".inbox_events; DELETE FROM "${schema}".schema_migrations WHERE version > 1`);
+    // Released migrations never change, so a schema at the latest less what 2 and 3 added is what 1 made.
+    await pool.query(`${undoVersion3(schema)}; DROP TABLE "${schema}".inbox_events; DELETE FROM "${schema}".schema_migrations WHERE version > 1`);
     expect(await versionsOf(schema)).toEqual([1]);
 
     const instances = Array.from({ length: 4 }, () => postgresStorage({ connectionString: TEST_PG_URL }, { schema }));
     try {
       await Promise.all(instances.map((instance) => instance.ready()));
-      expect(await versionsOf(schema)).toEqual([1, 2]);
+      expect(await versionsOf(schema)).toEqual([1, 2, 3]);
       expect(await tablesOf(pool, schema)).toHaveLength(TABLES);
       const [upgraded] = instances as [PostgresStorage];
       expect(await upgraded.integrations.get(record.id)).toEqual(record);
@@ -100,6 +104,27 @@ await describeWithServices('postgresStorage migrations', { postgres: postgresAns
       const event = makeInboxRecord({ intId: record.id });
       expect(await upgraded.inbox.accept({ event, replayTtlMs: 300_000, log: makeLogEntry({ intId: record.id }) })).toBe(true);
       expect(await upgraded.inbox.get(event.id)).toEqual(event);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
+  });
+
+  it('upgrades a version 2 schema to version 3, whose integrations gain no rotated-out secret', async () => {
+    const schema = freshSchema();
+    const record = makeIntegrationRecord({ signatureScheme: 'standard', sealedSecret: 'v1.k1.sealed' });
+    await postgresStorage({ pool }, { schema }).integrations.insert(record);
+    await pool.query(`${undoVersion3(schema)}; DELETE FROM "${schema}".schema_migrations WHERE version > 2`);
+    expect(await versionsOf(schema)).toEqual([1, 2]);
+
+    const instances = Array.from({ length: 4 }, () => postgresStorage({ connectionString: TEST_PG_URL }, { schema }));
+    try {
+      await Promise.all(instances.map((instance) => instance.ready()));
+      expect(await versionsOf(schema)).toEqual([1, 2, 3]);
+      const [upgraded] = instances as [PostgresStorage];
+      expect(await upgraded.integrations.get(record.id)).toEqual(record);
+      expect(await upgraded.integrations.getByKeyHash(record.keyHash, record.createdAt)).toEqual(record);
+      const rotation = { previousSealedSecret: 'v1.k1.previous', previousSignatureScheme: 'legacy', previousSecretExpiresAt: record.createdAt + 1 } as const;
+      expect(await upgraded.integrations.update(record.id, 1, rotation)).toEqual({ ...record, ...rotation, version: 2 });
     } finally {
       await Promise.all(instances.map((instance) => instance.close()));
     }

@@ -16,7 +16,8 @@ type IntegrationRow = Omit<IntegrationRecord, 'headers' | 'failing'> & { headers
 
 const COLUMNS = `id, name, type, description, endpoint_url AS endpointUrl, headers, sealed_headers AS sealedHeaders,
   status, rate_limit AS rateLimit, signature_scheme AS signatureScheme, sealed_secret AS sealedSecret,
-  key_hash AS keyHash, key_prefix AS keyPrefix, previous_key_hash AS previousKeyHash,
+  previous_sealed_secret AS previousSealedSecret, previous_signature_scheme AS previousSignatureScheme,
+  previous_secret_expires_at AS previousSecretExpiresAt, key_hash AS keyHash, key_prefix AS keyPrefix, previous_key_hash AS previousKeyHash,
   previous_key_expires_at AS previousKeyExpiresAt, failing, created_by AS createdBy, created_at AS createdAt,
   updated_by AS updatedBy, updated_at AS updatedAt, version`;
 
@@ -63,16 +64,20 @@ export function sqliteIntegrationStore(db: Database.Database): IntegrationStore 
     ),
     insert: db.prepare<IntegrationRow>(
       `INSERT INTO integrations (id, name, type, description, endpoint_url, headers, sealed_headers, status, rate_limit,
-         signature_scheme, sealed_secret, key_hash, key_prefix, previous_key_hash, previous_key_expires_at, failing,
+         signature_scheme, sealed_secret, previous_sealed_secret, previous_signature_scheme, previous_secret_expires_at,
+         key_hash, key_prefix, previous_key_hash, previous_key_expires_at, failing,
          created_by, created_at, updated_by, updated_at, version)
        VALUES (@id, @name, @type, @description, @endpointUrl, @headers, @sealedHeaders, @status, @rateLimit,
-         @signatureScheme, @sealedSecret, @keyHash, @keyPrefix, @previousKeyHash, @previousKeyExpiresAt, @failing,
+         @signatureScheme, @sealedSecret, @previousSealedSecret, @previousSignatureScheme, @previousSecretExpiresAt,
+         @keyHash, @keyPrefix, @previousKeyHash, @previousKeyExpiresAt, @failing,
          @createdBy, @createdAt, @updatedBy, @updatedAt, @version)`,
     ),
     update: db.prepare<IntegrationRow>(
       `UPDATE integrations SET name = @name, type = @type, description = @description, endpoint_url = @endpointUrl,
          headers = @headers, sealed_headers = @sealedHeaders, status = @status, rate_limit = @rateLimit,
-         signature_scheme = @signatureScheme, sealed_secret = @sealedSecret, key_hash = @keyHash,
+         signature_scheme = @signatureScheme, sealed_secret = @sealedSecret,
+         previous_sealed_secret = @previousSealedSecret, previous_signature_scheme = @previousSignatureScheme,
+         previous_secret_expires_at = @previousSecretExpiresAt, key_hash = @keyHash,
          key_prefix = @keyPrefix, previous_key_hash = @previousKeyHash,
          previous_key_expires_at = @previousKeyExpiresAt, failing = @failing, updated_by = @updatedBy,
          updated_at = @updatedAt, version = @version

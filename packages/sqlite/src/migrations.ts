@@ -124,6 +124,13 @@ CREATE INDEX inbox_events_by_receipt ON inbox_events (received_at DESC, id DESC)
 CREATE INDEX inbox_events_by_integration ON inbox_events (int_id, received_at DESC, id DESC);
 `;
 
+/* The signing secret a rotation replaced, sealed, and until when it still verifies. */
+const previousSecretSchema = `
+ALTER TABLE integrations ADD COLUMN previous_sealed_secret TEXT;
+ALTER TABLE integrations ADD COLUMN previous_signature_scheme TEXT;
+ALTER TABLE integrations ADD COLUMN previous_secret_expires_at INTEGER;
+`;
+
 /**
  * Every schema step, oldest first. A released step is never edited: a change is a new step.
  *
@@ -135,6 +142,7 @@ CREATE INDEX inbox_events_by_integration ON inbox_events (int_id, received_at DE
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'inbox of accepted webhooks', sql: inboxSchema },
+  { version: 3, name: 'rotated-out signing secrets', sql: previousSecretSchema },
 ];
 
 /**

@@ -1,9 +1,9 @@
+import type { IntegrationRecord } from '@portico/core';
 import { makeDeliveryRecord, makeInboxRecord, makeIntegrationRecord, makeLogEntry } from '@portico/testing';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { groupCommit } from '../src/group-commit';
 import { sqliteStorage } from '../src/index';
-import { sqliteIntegrationStore } from '../src/integration-store';
 import { sqliteLogStore } from '../src/log-store';
 import { migrate, migrations } from '../src/migrations';
 import { sqliteOutboxStore } from '../src/outbox-store';
@@ -30,6 +30,19 @@ const schemaOf = (filename: string) =>
   readRows<{ type: string; name: string; sql: string | null }>(filename, 'SELECT type, name, sql FROM sqlite_schema ORDER BY name');
 
 const allMigrations = migrations.map(({ version, name }) => ({ version, name }));
+
+/** Writes `record` as releases before step 3 did: without its rotated-out secret's columns. */
+function insertBeforeVersion3(db: Database.Database, record: IntegrationRecord): void {
+  db.prepare(
+    `INSERT INTO integrations (id, name, type, description, endpoint_url, headers, sealed_headers, status, rate_limit,
+       signature_scheme, sealed_secret, key_hash, key_prefix, previous_key_hash, previous_key_expires_at, failing,
+       created_by, created_at, updated_by, updated_at, version)
+     VALUES (@id, @name, @type, @description, @endpointUrl, @headers, @sealedHeaders, @status, @rateLimit,
+       @signatureScheme, @sealedSecret, @keyHash, @keyPrefix, @previousKeyHash, @previousKeyExpiresAt, @failing,
+       @createdBy, @createdAt, @updatedBy, @updatedAt, @version)`,
+  ).run({ ...record, headers: JSON.stringify(record.headers), failing: record.failing ? 1 : 0 });
+  db.prepare('INSERT INTO integration_key_hashes (key_hash, int_id) VALUES (?, ?)').run(record.keyHash, record.id);
+}
 
 describe('migrations', () => {
   it('brings a file without a schema (version 0) to the latest version', async () => {
@@ -67,7 +80,7 @@ describe('migrations', () => {
     // A file as a release with only the first step left it, written by the stores that use it.
     const v1 = new Database(filename);
     migrate(v1, migrations.filter((step) => step.version === 1));
-    await sqliteIntegrationStore(v1).insert(record);
+    insertBeforeVersion3(v1, record);
     await sqliteOutboxStore(v1, groupCommit(v1)).enqueue(delivery);
     await sqliteLogStore(v1).append([entry]);
     v1.close();
@@ -88,6 +101,31 @@ describe('migrations', () => {
     expect(schemaOf(filename).map((entry) => entry.name)).toEqual(
       expect.arrayContaining(['inbox_events_due', 'inbox_events_by_receipt', 'inbox_events_by_integration']),
     );
+  });
+
+  it('upgrades a file at version 2 to version 3, keeping its integrations, which gain no rotated-out secret', async () => {
+    const filename = files.newDatabase();
+    const record = makeIntegrationRecord({ signatureScheme: 'standard', sealedSecret: 'v1.k1.sealed' });
+    const v2 = new Database(filename);
+    migrate(v2, migrations.filter((step) => step.version <= 2));
+    insertBeforeVersion3(v2, record);
+    v2.close();
+    expect(appliedVersions(filename).map((step) => step.version)).toEqual([1, 2]);
+
+    const storage = sqliteStorage({ filename });
+    expect(await storage.integrations.get(record.id)).toEqual(record);
+    expect(await storage.integrations.getByKeyHash(record.keyHash, record.createdAt)).toEqual(record);
+    const rotation = { previousSealedSecret: 'v1.k1.previous', previousSignatureScheme: 'legacy', previousSecretExpiresAt: record.createdAt + 1 } as const;
+    expect(await storage.integrations.update(record.id, 1, rotation)).toEqual({ ...record, ...rotation, version: 2 });
+    await storage.close();
+
+    expect(appliedVersions(filename)).toEqual(allMigrations);
+    const columns = readRows<{ name: string; type: string }>(filename, "SELECT name, type FROM pragma_table_info('integrations') WHERE name LIKE 'previous_s%'");
+    expect(columns).toEqual([
+      { name: 'previous_sealed_secret', type: 'TEXT' },
+      { name: 'previous_signature_scheme', type: 'TEXT' },
+      { name: 'previous_secret_expires_at', type: 'INTEGER' },
+    ]);
   });
 
   it('applies a later step once, on top of the steps already applied', () => {

@@ -87,7 +87,7 @@ export function createDeliveryAttempt(deps: AttemptDeps): AttemptDelivery {
     const durationMs = () => Math.round(performance.now() - started);
     let headers: Record<string, string> = {};
     try {
-      headers = deliveryHeaders(openSealed, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body });
+      headers = deliveryHeaders(openSealed, integration, { id: delivery.id, timestampSeconds: Math.floor(atMs / 1000), body: delivery.body }, atMs);
       const response = await egress.request(url, { method: 'POST', headers, body: delivery.body, timeoutMs: options.timeoutMs });
       const verdict = judgeStatus(response.statusCode);
       return {

@@ -53,20 +53,47 @@ export function signatureHeader(
   }
 }
 
+/* The signature headers of `message`, none without a secret; see `deliveryHeaders` for which. */
+function signatureHeaders(
+  open: SecretOpener,
+  integration: IntegrationRecord,
+  message: { id: string; timestampSeconds: number; body: string },
+  nowMs: number,
+): Record<string, string> {
+  const { sealedSecret, signatureScheme, previousSealedSecret, previousSignatureScheme, previousSecretExpiresAt } = integration;
+  if (sealedSecret === null || signatureScheme === null) return {};
+  const current = signatureHeader(signatureScheme, open(sealedSecret, { recordId: integration.id, purpose: 'secret' }), message);
+  if (previousSealedSecret === null || previousSignatureScheme === null || !((previousSecretExpiresAt ?? 0) > nowMs)) return current;
+  const previousSecret = open(previousSealedSecret, { recordId: integration.id, purpose: 'previous-secret' });
+  const previous = signatureHeader(previousSignatureScheme, previousSecret, message);
+  const headers = { ...previous, ...current };
+  const [currentList, previousList] = [current['webhook-signature'], previous['webhook-signature']];
+  if (currentList !== undefined && previousList !== undefined) headers['webhook-signature'] = `${currentList} ${previousList}`;
+  return headers;
+}
+
 /**
  * Everything one attempt sends besides the body: the custom headers, the JSON type, the
  * `webhook-id` (the delivery's id, the same on every retry, so receivers can de-duplicate), this
  * attempt's `webhook-timestamp`, and the signature when the integration has a secret.
  *
+ * During a rotation's grace period (see `rotateSecret`) the replaced secret signs too, under its
+ * own scheme, so receivers can switch secrets at their own pace: `webhook-signature`
+ * (`standard`) is a space-separated list and carries both, the current first. But
+ * `x-hub-signature-256` (`github`, `legacy`) holds one signature, so a `github` or `legacy`
+ * integration signs with its new secret only; a replaced `github` or `legacy` secret signs there
+ * only when the new scheme is `standard` and leaves that header free.
+ *
  * @example
  * ```ts
- * const headers = deliveryHeaders(cachedOpener(keyRing), integration, { id: delivery.id, timestampSeconds, body: delivery.body });
+ * const headers = deliveryHeaders(cachedOpener(keyRing), integration, { id: delivery.id, timestampSeconds, body: delivery.body }, clock.now());
  * ```
  */
 export function deliveryHeaders(
   open: SecretOpener,
   integration: IntegrationRecord,
   message: { id: string; timestampSeconds: number; body: string },
+  nowMs: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     ...customHeaders(open, integration),
@@ -75,8 +102,5 @@ export function deliveryHeaders(
     'webhook-id': message.id,
     'webhook-timestamp': String(message.timestampSeconds),
   };
-  const { sealedSecret, signatureScheme } = integration;
-  if (sealedSecret === null || signatureScheme === null) return headers;
-  const secret = open(sealedSecret, { recordId: integration.id, purpose: 'secret' });
-  return { ...headers, ...signatureHeader(signatureScheme, secret, message) };
+  return Object.assign(headers, signatureHeaders(open, integration, message, nowMs));
 }

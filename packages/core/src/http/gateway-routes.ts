@@ -3,6 +3,7 @@ import { deliveryRoutes, sendRoute, testIntegrationRoute } from './delivery-rout
 import { eventRoutes } from './event-routes';
 import { defineRoute, type HttpRequest, type Route, type RouteContext } from './route';
 import { rateLimitHeaders } from './rate-limit-headers';
+import { rotateSecretRoute } from './secret-routes';
 import {
   integrationCreateBodySchema,
   integrationCreatedWireSchema,
@@ -15,6 +16,7 @@ import {
   logQueryWireSchema,
   messageWireSchema,
   statsWireSchema,
+  usageQueryWireSchema,
   usageWireSchema,
   webhookAcceptedWireSchema,
 } from './wire';
@@ -193,26 +195,25 @@ export const gatewayRoutes: readonly Route[] = [
       return { status: 200, body: rotatedToWire(await gateway.integrations.rotateKey(params.int_id, principal?.id ?? 'unknown')) };
     },
   }),
+  rotateSecretRoute,
   defineRoute({
     method: 'GET',
     path: '/integrations/{int_id}/usage',
     operationId: 'getIntegrationUsage',
     summary: 'Usage of an integration over time',
-    description: 'Requests per minute, hour or day (UTC) in `[from, to)`; every bucket is present, empty ones with zeros.',
+    description:
+      'Requests per minute, hour or day (UTC) in `[from, to)`, by default the last 24 hours; every bucket is present, ' +
+      'empty ones with zeros.',
     tags: integrationsTag,
     access: 'stats:read',
     params: intIdParams,
-    query: z.object({
-      from: z.iso.datetime({ offset: true }),
-      to: z.iso.datetime({ offset: true }),
-      bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
-    }),
+    query: usageQueryWireSchema,
     responses: { 200: { description: 'The series.', schema: usageWireSchema } },
     errors: [400, ...adminErrors, 404],
     async handle({ gateway, params, query }) {
       const series = await gateway.usage(params.int_id, {
-        fromMs: Date.parse(query.from),
-        toMs: Date.parse(query.to),
+        fromMs: query.from === undefined ? undefined : Date.parse(query.from),
+        toMs: query.to === undefined ? undefined : Date.parse(query.to),
         bucket: query.bucket,
       });
       return {

@@ -48,6 +48,7 @@ export function integrationToWire(integration: Integration): z.infer<typeof inte
     api_key_prefix: integration.apiKeyPrefix,
     has_secret: integration.hasSecret,
     signature_scheme: integration.signatureScheme,
+    previous_secret_expires_at: integration.previousSecretExpiresAt,
     failing: integration.failing,
   };
 }

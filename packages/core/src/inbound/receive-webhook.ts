@@ -6,6 +6,7 @@ import type { Handoff } from './handoff';
 import type { WebhookAccepted, WebhookRequest } from './inbound-event';
 import { keptHeaders, sealInboxRequest } from './inbox-request';
 import { parsePayload } from './payload';
+import type { SignatureInput, SignatureResult } from './signatures/types';
 import { verifySignature } from './signatures/verify';
 
 /** Services the receiver needs. */
@@ -45,6 +46,19 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     return error;
   }
 
+  /*
+   * The secret a rotation replaced, under its own scheme, while its grace period lasts. Tried
+   * only once the current secret failed, so the usual webhook costs nothing more. Its acceptance,
+   * or undefined: a refusal reports the current secret's reason.
+   */
+  function verifyWithPrevious(record: IntegrationRecord, input: SignatureInput): SignatureResult | undefined {
+    const { previousSealedSecret, previousSignatureScheme, previousSecretExpiresAt } = record;
+    if (previousSealedSecret === null || previousSignatureScheme === null || !((previousSecretExpiresAt ?? 0) > input.nowMs)) return undefined;
+    const secret = openSealed(previousSealedSecret, { recordId: record.id, purpose: 'previous-secret' });
+    const verdict = verifySignature(previousSignatureScheme, { ...input, secret });
+    return verdict.ok ? verdict : undefined;
+  }
+
   const replayed = (record: IntegrationRecord, now: number) =>
     refuse(record, now, 'WEBHOOK_REPLAYED', new PorticoError('WEBHOOK_REPLAYED', 'This webhook-id was already received.'));
 
@@ -60,13 +74,15 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     let messageId: string | null = null;
     let rememberMs = 2 * toleranceMs;
     if (record.sealedSecret !== null && record.signatureScheme !== null) {
-      const verdict = verifySignature(record.signatureScheme, {
+      const input = {
         secret: openSealed(record.sealedSecret, { recordId: record.id, purpose: 'secret' }),
         headers: request.headers,
         rawBody,
         nowMs: now,
         toleranceSeconds: deps.toleranceSeconds,
-      });
+      };
+      let verdict = verifySignature(record.signatureScheme, input);
+      if (!verdict.ok) verdict = verifyWithPrevious(record, input) ?? verdict;
       if (!verdict.ok) {
         throw refuse(
           record,

@@ -16,6 +16,7 @@ import {
 import { parseInput } from '../schemas/parse';
 import type { IntegrationChanges, IntegrationRecord } from '../storage/records';
 import { toIntegration, type Integration } from './integration';
+import { secretRotationChanges, secretRotationSchema, type SecretRotation } from './secret-rotation';
 
 /** What `create` returns: the integration and its credentials, shown this once only. */
 export interface CreatedIntegration {
@@ -34,6 +35,21 @@ export interface RotatedKey {
   apiKey: string;
   /** Until when the previous key is still accepted (ISO 8601), or null when it was revoked at once. */
   previousKeyExpiresAt: string | null;
+  warning: string;
+}
+
+/** What `rotateSecret` returns. */
+export interface RotatedSecret {
+  integration: Integration;
+  /** The new signing secret in clear, shown this once only. */
+  secret: string;
+  /** The scheme to sign with it. */
+  signatureScheme: SignatureScheme;
+  /**
+   * Until when webhooks signed with the replaced secret are still accepted (ISO 8601), or null
+   * when it was revoked at once or the integration had no secret.
+   */
+  previousSecretExpiresAt: string | null;
   warning: string;
 }
 
@@ -73,8 +89,27 @@ export interface IntegrationRegistry {
    */
   rotateKey(id: string, actor: string, options?: { gracePeriodMs?: number }): Promise<RotatedKey>;
   /**
-   * Seals every stored signing secret and outbound header set that an older key sealed again under
-   * the key ring's current key, so the older key can then leave the ring. Run it after a master
+   * Issues a new signing secret (generated unless `secret` is given), optionally under another
+   * `signatureScheme`. Webhooks signed with the replaced secret, under its own scheme, are still
+   * accepted for `gracePeriodMs` (default: the gateway's `keyGracePeriodMs`; 0 revokes it at
+   * once), and `standard` notifications carry both signatures meanwhile; a secret replaced
+   * earlier is revoked at once. On an integration without a secret this adds one: from then on
+   * unsigned webhooks are refused, at once. Throws `NOT_FOUND`; `VALIDATION_FAILED` for a secret
+   * the scheme cannot sign with.
+   *
+   * @example
+   * ```ts
+   * const { secret, previousSecretExpiresAt } = await gateway.integrations.rotateSecret('GW-1A2B3C4D', 'admin', {
+   *   signatureScheme: 'standard',
+   *   gracePeriodMs: 3_600_000,
+   * });
+   * ```
+   */
+  rotateSecret(id: string, actor: string, rotation?: SecretRotation): Promise<RotatedSecret>;
+  /**
+   * Seals every stored signing secret (a replaced one in its grace period too) and outbound header
+   * set that an older key sealed again under the key ring's current key, so the older key can then
+   * leave the ring; a replaced secret past its grace period is dropped. Run it after a master
    * key rotation, with the old key still in the ring; it is safe to run again or on several
    * instances at once (each change is a versioned update).
    */
@@ -83,11 +118,12 @@ export interface IntegrationRegistry {
 
 /** Services the registry needs. */
 export interface RegistryDeps extends GatewayServices {
-  /** How long a rotated-out key keeps working. */
+  /** How long a rotated-out key, or a replaced signing secret, keeps working unless the rotation says otherwise. */
   keyGracePeriodMs: number;
 }
 
 const KEY_WARNING = 'The API key is shown only this once. Store it safely.';
+const SECRET_WARNING = 'The signing secret is shown only this once. Store it safely.';
 const RESEAL_PAGE = 100;
 const INSERT_ATTEMPTS = 5;
 const UPDATE_ATTEMPTS = 5;
@@ -120,7 +156,7 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
   }
 
   async function view(record: IntegrationRecord): Promise<Integration> {
-    return toIntegration(record, await storage.usage.totals(record.id));
+    return toIntegration(record, await storage.usage.totals(record.id), clock.now());
   }
 
   async function load(id: string): Promise<IntegrationRecord> {
@@ -147,20 +183,31 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
   }
 
   const sealedUnderOlderKey = (record: IntegrationRecord) =>
-    [record.sealedSecret, record.sealedHeaders].some((sealed) => sealed !== null && sealedKeyId(sealed) !== keyRing.currentKeyId);
+    [record.sealedSecret, record.sealedHeaders, record.previousSealedSecret].some(
+      (sealed) => sealed !== null && sealedKeyId(sealed) !== keyRing.currentKeyId,
+    );
 
-  /* Values sealed under a key other than the current one, opened and sealed again under it. */
-  function resealed(record: IntegrationRecord): Pick<IntegrationChanges, 'sealedSecret' | 'sealedHeaders'> {
+  /*
+   * Values sealed under a key other than the current one, opened and sealed again under it. A
+   * previous secret whose grace period is over is dropped instead: it verifies nothing any more.
+   */
+  function resealed(record: IntegrationRecord): IntegrationChanges {
     const again = (sealed: string | null, purpose: string) => {
       if (sealed === null || sealedKeyId(sealed) === keyRing.currentKeyId) return undefined;
       const context = { recordId: record.id, purpose };
       return sealSecret(keyRing, openSecret(keyRing, sealed, context), context);
     };
-    const changes: Pick<IntegrationChanges, 'sealedSecret' | 'sealedHeaders'> = {};
+    const changes: IntegrationChanges = {};
     const secret = again(record.sealedSecret, 'secret');
     const headers = again(record.sealedHeaders, 'headers');
     if (secret !== undefined) changes.sealedSecret = secret;
     if (headers !== undefined) changes.sealedHeaders = headers;
+    if (record.previousSealedSecret !== null && (record.previousSecretExpiresAt ?? 0) <= clock.now()) {
+      Object.assign(changes, { previousSealedSecret: null, previousSignatureScheme: null, previousSecretExpiresAt: null });
+    } else {
+      const previous = again(record.previousSealedSecret, 'previous-secret');
+      if (previous !== undefined) changes.previousSealedSecret = previous;
+    }
     return changes;
   }
 
@@ -185,6 +232,9 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
           rateLimit: input.rateLimit,
           signatureScheme,
           sealedSecret: secret === undefined ? null : sealSecret(keyRing, secret, { recordId: id, purpose: 'secret' }),
+          previousSealedSecret: null,
+          previousSignatureScheme: null,
+          previousSecretExpiresAt: null,
           keyHash: key.hash,
           keyPrefix: key.prefix,
           previousKeyHash: null,
@@ -284,6 +334,30 @@ export function createIntegrationRegistry(deps: RegistryDeps): IntegrationRegist
         previousKeyExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
         warning: KEY_WARNING,
       };
+    },
+
+    async rotateSecret(id, actor, rawRotation = {}) {
+      const rotation = parseInput(secretRotationSchema, rawRotation, 'rotation');
+      const gracePeriodMs = rotation.gracePeriodMs ?? deps.keyGracePeriodMs;
+      const expiresAt = gracePeriodMs > 0 ? clock.now() + gracePeriodMs : null;
+      const secret = rotation.secret ?? generateWebhookSecret();
+      let signatureScheme: SignatureScheme = 'standard';
+      const record = await change(id, actor, (current) => {
+        const changes = secretRotationChanges(current, { signatureScheme: rotation.signatureScheme, secret }, keyRing, expiresAt);
+        signatureScheme = changes.signatureScheme;
+        return changes;
+      });
+      const previousSecretExpiresAt = record.previousSecretExpiresAt === null ? null : new Date(record.previousSecretExpiresAt).toISOString();
+      log.write({
+        intId: id,
+        direction: 'SYSTEM',
+        event: 'SIGNING_SECRET_ROTATED',
+        status: 'OK',
+        // Not `previous_secret_…`: the masker hides every field a `secret` names.
+        payload: { by: actor, signature_scheme: record.signatureScheme, grace_until: previousSecretExpiresAt },
+      });
+      await deps.usage.flush();
+      return { integration: await view(record), secret, signatureScheme, previousSecretExpiresAt, warning: SECRET_WARNING };
     },
 
     async resealSecrets(actor) {

@@ -38,14 +38,20 @@ export interface Integration {
   apiKeyPrefix: string;
   hasSecret: boolean;
   signatureScheme: SignatureScheme | null;
+  /**
+   * Until when webhooks signed with the secret replaced by the last `rotateSecret` are still
+   * accepted (ISO 8601); null when no replaced secret verifies any more. Never the secret itself.
+   */
+  previousSecretExpiresAt: string | null;
   /** Outbound deliveries keep failing. */
   failing: boolean;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The public view of a stored record. */
-export function toIntegration(record: IntegrationRecord, usage: UsageCounts): Integration {
+/** The public view of a stored record at `nowMs`. */
+export function toIntegration(record: IntegrationRecord, usage: UsageCounts, nowMs: number): Integration {
+  const previousExpiresAt = record.previousSecretExpiresAt;
   return {
     id: record.id,
     name: record.name,
@@ -71,6 +77,8 @@ export function toIntegration(record: IntegrationRecord, usage: UsageCounts): In
     apiKeyPrefix: record.keyPrefix,
     hasSecret: record.sealedSecret !== null,
     signatureScheme: record.signatureScheme,
+    previousSecretExpiresAt:
+      record.previousSealedSecret !== null && previousExpiresAt !== null && previousExpiresAt > nowMs ? iso(previousExpiresAt) : null,
     failing: record.failing,
   };
 }

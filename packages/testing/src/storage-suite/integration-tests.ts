@@ -37,6 +37,26 @@ export function integrationStoreTests(storage: () => Storage): void {
       expect(await store().get(record.id)).toEqual(record);
     });
 
+    it('keeps a rotated-out signing secret, its scheme and its expiry, through insert, reads and updates', async () => {
+      const rotated = { previousSealedSecret: 'v1.k1.previous', previousSignatureScheme: 'legacy', previousSecretExpiresAt: T0 + HOUR_MS } as const;
+      const record = makeIntegrationRecord({ signatureScheme: 'standard', sealedSecret: 'v1.k1.current', ...rotated });
+      const other = makeIntegrationRecord({ createdAt: T0 + 1 });
+      await insertAll([record, other]);
+      expect(await store().get(record.id)).toEqual(record);
+      expect(await store().getByKeyHash(record.keyHash, T0)).toEqual(record);
+      expect((await store().list({ limit: 10 })).items).toEqual([record, other]);
+
+      const rotation = { signatureScheme: 'github', sealedSecret: 'v1.k1.newer', previousSealedSecret: 'v1.k1.older', previousSignatureScheme: 'standard', previousSecretExpiresAt: T0 + 2 * HOUR_MS } as const;
+      const updated = await store().update(other.id, 1, rotation);
+      expect(updated).toEqual({ ...other, ...rotation, version: 2 });
+      expect(await store().get(other.id)).toEqual(updated);
+
+      const dropped = { previousSealedSecret: null, previousSignatureScheme: null, previousSecretExpiresAt: null };
+      expect(await store().update(record.id, 1, { name: 'Renamed' })).toEqual({ ...record, name: 'Renamed', version: 2 });
+      expect(await store().update(record.id, 2, dropped)).toEqual({ ...record, name: 'Renamed', ...dropped, version: 3 });
+      expect(await store().get(record.id)).toEqual({ ...record, name: 'Renamed', ...dropped, version: 3 });
+    });
+
     it('gets null for an unknown id', async () => {
       expect(await store().get(makeIntegrationRecord().id)).toBeNull();
     });
