@@ -89,9 +89,9 @@ const keyParams = z.object({
     .describe('The Jira issue key, e.g. `OPS-42`.'),
 });
 const syncBody = z
-  .object({ description: z.string().max(100_000).optional().describe("Replaces the service request's description in Jira.") })
+  .strictObject({ description: z.string().max(100_000).optional().describe("Replaces the service request's description in Jira.") })
   .optional();
-const publishBody = z.object({
+const publishBody = z.strictObject({
   kb_id: z.union([z.int().nonnegative(), z.string().min(1).max(100)]).describe('The knowledge-base article id.'),
 });
 const syncedSchema = z

@@ -125,6 +125,25 @@ describe.each(transports)('Atlassian routes through $name', ({ connect }) => {
     expect(fake.issues).toHaveLength(0);
   });
 
+  it('refuses unknown body fields by name before calling Atlassian', async () => {
+    const call = await connect(setup(true).handler);
+
+    expect(await call('POST', '/jira/sync/SR-1042', { Description: 'Toner' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ path: 'Description', message: "Unknown field 'Description'; did you mean 'description'?" }] },
+    });
+    expect(await call('POST', '/confluence/publish', { kbId: 7 })).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          { path: 'kb_id', message: 'Required' },
+          { path: 'kbId', message: "Unknown field 'kbId'; did you mean 'kb_id'?" },
+        ],
+      },
+    });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('answers 503 with the remote message, masked, when Jira fails, and records the failure', async () => {
     const { handler, calls } = setup(true);
     const call = await connect(handler);

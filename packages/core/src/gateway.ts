@@ -8,6 +8,7 @@ import type { EndpointTestResult } from './delivery/endpoint-test';
 import type { NotificationInput } from './delivery/notification';
 import { createOutbound, type EgressOptions } from './delivery/outbound';
 import type { SendResult } from './delivery/send-notification';
+import { gatewayOptionsSchema } from './gateway-options';
 import { randomIds, type IdGenerator } from './ids';
 import { createEvents, type Events } from './inbound/events';
 import { createHandoff, type WebhookHandler } from './inbound/handoff';
@@ -21,7 +22,8 @@ import { integrationTypeLabels, type IntegrationStatus, type IntegrationType } f
 import { memoryRateLimiter } from './rate-limit/memory-rate-limiter';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { createIntegrationRegistry, type IntegrationRegistry } from './registry/integration-registry';
-import { logQuerySchema, usageQuerySchema, type LogQueryInput, type UsageQuery } from './schemas/inputs';
+import { logQuerySchema, usageQuerySchema, usageRange, type LogQueryInput, type UsageQuery } from './schemas/inputs';
+import { checkOptions } from './schemas/options';
 import { parseInput } from './schemas/parse';
 import { memoryStorage } from './storage/memory-storage';
 import type { LogEntry, Page } from './storage/records';
@@ -113,8 +115,11 @@ export interface Gateway {
   };
   /** Totals over every integration; buffered log entries and usage counts are written first. */
   stats(): Promise<GatewayStats>;
-  /** Requests of one integration per minute, hour or day (UTC), every bucket of the range present. */
-  usage(intId: string, query: UsageQuery): Promise<UsageSeries>;
+  /**
+   * Requests of one integration per minute, hour or day (UTC), every bucket of the range present.
+   * Without `toMs` the range ends now; without `fromMs` it starts 24 hours before its end.
+   */
+  usage(intId: string, query?: UsageQuery): Promise<UsageSeries>;
   /**
    * Sends a notification to an integration's endpoint: written to the outbox first, attempted at
    * once, retried by the dispatcher (see `start`) when it fails. Throws a `PorticoError`:
@@ -158,6 +163,8 @@ const outcomeOf = { OK: 'success', ERROR: 'error', RATE_LIMITED: 'rate_limited' 
  * Creates a gateway. With no options it runs entirely in memory, which suits tests and trials;
  * production passes a durable `storage` and a `keyRing` it keeps.
  *
+ * @throws TypeError naming an unknown or mistyped option (with the option it is another spelling
+ * of), or a malformed `keyRing`; RangeError for an option out of its range.
  * @example
  * ```ts
  * import { createGateway } from '@portico/core';
@@ -178,6 +185,7 @@ const outcomeOf = { OK: 'success', ERROR: 'error', RATE_LIMITED: 'rate_limited' 
  * ```
  */
 export function createGateway(options: GatewayOptions = {}): Gateway {
+  checkOptions(gatewayOptionsSchema, options, 'createGateway options');
   const ownsStorage = options.storage === undefined;
   const storage = options.storage ?? memoryStorage();
   const clock = options.clock ?? systemClock;
@@ -242,8 +250,8 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
         integrationTypes: integrationTypeLabels,
       };
     },
-    async usage(intId, rawQuery) {
-      const query = parseInput(usageQuerySchema, rawQuery, 'usage query');
+    async usage(intId, rawQuery = {}) {
+      const query = usageRange(parseInput(usageQuerySchema, rawQuery, 'usage query'), clock.now());
       await integrations.get(intId);
       return usageSeries(storage, intId, query);
     },

@@ -25,7 +25,7 @@ export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
  * deliveryQuerySchema.parse({ intId: 'GW-1A2B3C4D', status: 'failed' }).limit; // 50
  * ```
  */
-export const deliveryQuerySchema = z.object({
+export const deliveryQuerySchema = z.strictObject({
   intId: z.string().max(64).optional(),
   status: z.enum(deliveryStatuses).optional(),
   cursor: z.string().max(512).optional(),

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * notificationInputSchema.parse({ event: 'TICKET_CREATED', message: 'SR-1042 opened' }).severity; // 'INFO'
  * ```
  */
-export const notificationInputSchema = z.object({
+export const notificationInputSchema = z.strictObject({
   event: z.string().trim().min(1).max(200).describe('What happened, e.g. `TICKET_CREATED`; logged as `SEND_<event>`.'),
   message: z.string().max(10_000).describe('A human summary.'),
   data: z.record(z.string(), z.unknown()).default({}).describe('Details for the receiver.'),

@@ -1,10 +1,12 @@
 import { PorticoError } from '../errors';
 import type { Gateway } from '../gateway';
 import type { Logger } from '../logger';
+import { checkOptions } from '../schemas/options';
 import { parseInput } from '../schemas/parse';
 import { wholeOption } from '../whole-option';
 import { docsRoutes, MOUNT_PATHS_KEPT } from './docs-routes';
 import { gatewayRoutes } from './gateway-routes';
+import { gatewayArgumentSchema, httpHandlerOptionsSchema } from './handler-options';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi';
 import { rateLimitHeaders } from './rate-limit-headers';
 import type { HttpRequest, HttpResponse, Principal, Route, RouteResult } from './route';
@@ -159,6 +161,7 @@ function normalisePrefix(prefix: string): string {
  * schemas, admin routes authorised through the host's `authenticate` and the policy, errors as
  * RFC 9457 problems, and the OpenAPI document and docs page served from the same table.
  *
+ * @throws TypeError naming an unknown or mistyped option; RangeError for limits out of range.
  * @example
  * ```ts
  * import { createGateway, createHttpHandler } from '@portico/core';
@@ -177,6 +180,8 @@ function normalisePrefix(prefix: string): string {
  * ```
  */
 export function createHttpHandler(gateway: Gateway, options: HttpHandlerOptions = {}): HttpHandler {
+  checkOptions(gatewayArgumentSchema, gateway, 'createHttpHandler gateway');
+  checkOptions(httpHandlerOptionsSchema, options, 'createHttpHandler options');
   const prefix = normalisePrefix(options.prefix ?? '/api/gateway');
   const maxBodyBytes = options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxBytesInFlight = wholeOption('limits.maxBytesInFlight', options.limits?.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT, 1);

@@ -14,10 +14,18 @@ import {
   secretSchema,
   signatureSchemeSchema,
 } from '../schemas/fields';
+import { rotatedOnlySchema } from '../schemas/inputs';
 
 // Wire names are snake_case, as the original router's, so its clients keep working.
 
-/** A time on the wire: ISO 8601 with an offset. */
+/**
+ * A time on the wire: ISO 8601 with an offset.
+ *
+ * @example
+ * ```ts
+ * isoTime.parse('2026-12-02T16:00:00.000Z');
+ * ```
+ */
 export const isoTime = z.iso.datetime({ offset: true });
 
 /**
@@ -29,7 +37,7 @@ export const isoTime = z.iso.datetime({ offset: true });
  * ```
  */
 export const integrationCreateBodySchema = z
-  .object({
+  .strictObject({
     name: nameSchema,
     type: integrationTypeSchema,
     description: descriptionSchema.optional(),
@@ -52,7 +60,7 @@ export const integrationCreateBodySchema = z
  * ```
  */
 export const integrationUpdateBodySchema = z
-  .object({
+  .strictObject({
     name: nameSchema.optional(),
     description: descriptionSchema.optional(),
     endpoint_url: endpointUrlSchema.nullable().optional(),
@@ -60,6 +68,8 @@ export const integrationUpdateBodySchema = z
     status: integrationStatusSchema.optional(),
     enabled: z.boolean().optional(),
     rate_limit: rateLimitSchema.optional(),
+    secret: rotatedOnlySchema,
+    signature_scheme: rotatedOnlySchema,
   })
   .meta({ id: 'IntegrationUpdate' });
 
@@ -97,6 +107,7 @@ export const integrationWireSchema = z
     api_key_prefix: z.string().describe('The start of the current API key, to recognise it.'),
     has_secret: z.boolean(),
     signature_scheme: signatureSchemeSchema.nullable(),
+    previous_secret_expires_at: isoTime.nullable().describe('Until when webhooks signed with the secret replaced by the last rotation are still accepted; null when none is.'),
     failing: z.boolean().describe('Outbound deliveries keep failing.'),
   })
   .meta({ id: 'Integration' });
@@ -215,6 +226,28 @@ export const logListWireSchema = z
   })
   .meta({ id: 'LogList' });
 
+// A plain date is what a person types for "since the first": it means 00:00 UTC that day.
+const usageInstant = z.union([z.iso.date(), isoTime]);
+
+/**
+ * Query of `GET /integrations/{int_id}/usage`: `[from, to)`, by default the last 24 hours.
+ *
+ * @example
+ * ```ts
+ * usageQueryWireSchema.parse({ from: '2026-12-01', to: '2026-12-02T12:00:00Z', bucket: 'hour' });
+ * ```
+ */
+export const usageQueryWireSchema = z
+  .strictObject({
+    from: usageInstant.optional().describe('Start, included. Default: 24 hours before `to`. ISO 8601 with an offset, or a plain date (00:00 UTC).'),
+    to: usageInstant.optional().describe('End, excluded. Default: now. ISO 8601 with an offset, or a plain date (00:00 UTC).'),
+    bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to), {
+    message: '`from` must be before `to`',
+    path: ['to'],
+  });
+
 /**
  * Answer of `GET /integrations/{int_id}/usage`.
  *
@@ -273,7 +306,7 @@ export const statsWireSchema = z
  * integrationListQueryWireSchema.parse({ type_filter: 'TICKETING', enabled_only: 'true' });
  * ```
  */
-export const integrationListQueryWireSchema = z.object({
+export const integrationListQueryWireSchema = z.strictObject({
   type_filter: integrationTypeSchema.optional(),
   enabled_only: z.stringbool().optional(),
   status: integrationStatusSchema.optional(),
@@ -289,7 +322,7 @@ export const integrationListQueryWireSchema = z.object({
  * logQueryWireSchema.parse({ int_id: 'GW-1A2B3C4D', limit: '100' });
  * ```
  */
-export const logQueryWireSchema = z.object({
+export const logQueryWireSchema = z.strictObject({
   int_id: z.string().max(64).optional(),
   direction: logDirectionSchema.optional(),
   status: logStatusSchema.optional(),
@@ -401,7 +434,7 @@ export const deliveryListWireSchema = z
  * deliveryQueryWireSchema.parse({ int_id: 'GW-1A2B3C4D', status: 'failed' });
  * ```
  */
-export const deliveryQueryWireSchema = z.object({
+export const deliveryQueryWireSchema = z.strictObject({
   int_id: z.string().max(64).optional(),
   status: z.enum(deliveryStatuses).optional(),
   cursor: z.string().max(512).optional(),

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Clock } from '../clock';
+import { checkOptions, clockOption, numberOption } from '../schemas/options';
 import { assertRateLimitRule, type RateLimitDecision, type RateLimiter, type RateLimitRule } from './rate-limiter';
 
 /** Options of {@link memoryRateLimiter}. */
@@ -23,6 +25,10 @@ export interface MemoryRateLimiter extends RateLimiter {
 }
 
 const DEFAULT_MAX_KEYS = 100_000;
+const optionsSchema = z.strictObject({
+  clock: clockOption.optional(),
+  maxKeys: numberOption.optional(),
+} satisfies Record<keyof MemoryRateLimiterOptions, z.ZodType>);
 /** Each call drops up to this many idle keys, more than the one it can add, so idle keys cannot pile up. */
 const SWEEP_PER_CALL = 2;
 /** A log starts this small and doubles as needed, so memory follows traffic rather than `limit`. */
@@ -135,6 +141,8 @@ function decide(log: AdmissionLog, clockMs: number, { limit, windowMs }: RateLim
  * key and when a busy key's log doubles.
  * Several gateway instances need a shared limiter instead (`@portico/redis`).
  *
+ * @throws TypeError naming an unknown or mistyped option; RangeError when `maxKeys` is not an
+ * integer >= 1.
  * @example
  * ```ts
  * const limiter = memoryRateLimiter({ maxKeys: 10_000 });
@@ -143,6 +151,7 @@ function decide(log: AdmissionLog, clockMs: number, { limit, windowMs }: RateLim
  * ```
  */
 export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): MemoryRateLimiter {
+  checkOptions(optionsSchema, options, 'memoryRateLimiter options');
   const { clock = monotonicClock, maxKeys = DEFAULT_MAX_KEYS } = options;
   if (!Number.isSafeInteger(maxKeys) || maxKeys < 1) {
     throw new RangeError(`maxKeys must be an integer >= 1, got ${maxKeys}.`);

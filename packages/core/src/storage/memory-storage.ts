@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { checkOptions, numberOption } from '../schemas/options';
 import { DEFAULT_MEMORY_INBOX_EVENTS, memoryInboxStore } from './memory-inbox-store';
 import { memoryIntegrationStore } from './memory-integration-store';
 import { memoryLogStore } from './memory-log-store';
@@ -15,6 +17,8 @@ export interface MemoryStorageOptions {
   maxInboxEvents?: number;
 }
 
+const optionsSchema = z.strictObject({ maxInboxEvents: numberOption.optional() } satisfies Record<keyof MemoryStorageOptions, z.ZodType>);
+
 /**
  * Everything in process memory, with the semantics of the SQL stores (unique key hashes,
  * optimistic versions, keyset pagination, leases), so it passes the same `runStorageSuite`.
@@ -23,7 +27,8 @@ export interface MemoryStorageOptions {
  * check and its write in one synchronous step, so concurrent calls are as atomic as a database
  * transaction makes them.
  *
- * @throws RangeError when `maxInboxEvents` is not a positive integer.
+ * @throws TypeError naming an unknown or mistyped option; RangeError when `maxInboxEvents` is
+ * not a positive integer.
  * @example
  * ```ts
  * import { createGateway, memoryStorage } from '@portico/core';
@@ -32,6 +37,7 @@ export interface MemoryStorageOptions {
  * ```
  */
 export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
+  checkOptions(optionsSchema, options, 'memoryStorage options');
   const maxInboxEvents = options.maxInboxEvents ?? DEFAULT_MEMORY_INBOX_EVENTS;
   if (!Number.isSafeInteger(maxInboxEvents) || maxInboxEvents < 1) {
     throw new RangeError(`maxInboxEvents must be a positive integer, got ${String(maxInboxEvents)}.`);

@@ -144,6 +144,33 @@ describe('integrations', () => {
     expect((await gateway.integrations.update(integration.id, { endpointUrl: null }, 'b')).endpointUrl).toBeNull();
   });
 
+  it('refuses unknown keys of create, update and list by name, hinting at the camelCase one', async () => {
+    const { gateway } = setup();
+    const refused = await gateway.integrations.create({ name: 'x', type: 'REST_API', rate_limit: 5 } as never, 'a').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PorticoError);
+    expect(refused).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: "Invalid integration: Unknown field 'rate_limit'; did you mean 'rateLimit'?",
+      fields: [{ path: 'rate_limit', message: "Unknown field 'rate_limit'; did you mean 'rateLimit'?" }],
+    });
+    const { integration } = await gateway.integrations.create({ name: 'x', type: 'REST_API' }, 'a');
+    await expect(gateway.integrations.update(integration.id, { endpoint_url: null } as never, 'a')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ path: 'endpoint_url', message: "Unknown field 'endpoint_url'; did you mean 'endpointUrl'?" }],
+    });
+    await expect(gateway.integrations.list({ enabled_only: true, Limit: 5 } as never)).rejects.toMatchObject({
+      fields: [
+        { path: 'enabled_only', message: "Unknown field 'enabled_only'; did you mean 'enabledOnly'?" },
+        { path: 'Limit', message: "Unknown field 'Limit'; did you mean 'limit'?" },
+      ],
+    });
+    await expect(gateway.integrations.create({ type: 'REST_API' } as never, 'a')).rejects.toMatchObject({
+      message: 'Invalid integration: name: Required',
+      fields: [{ path: 'name', message: 'Required' }],
+    });
+    expect((await gateway.integrations.get(integration.id)).endpointUrl).toBeNull();
+  });
+
   it('answers NOT_FOUND for unknown ids on every operation', async () => {
     const { gateway } = setup();
     const id = 'GW-00000000';

@@ -130,6 +130,28 @@ describe('usage', () => {
     expect((await storage.usage.totals(integration.id)).success).toBe(1);
   });
 
+  it('covers the last 24 hours when no range is given, and ends a range without toMs now', async () => {
+    const { gateway, clock } = setup();
+    const { integration } = await gateway.integrations.create({ name: 'x', type: 'REST_API' }, 'a');
+    clock.advance(30 * 60_000);
+    gateway.recordCall({ intId: integration.id, direction: 'OUT', event: 'CALL', status: 'OK' });
+    clock.advance(1_000);
+    const series = await gateway.usage(integration.id);
+    expect(series.bucket).toBe('hour');
+    expect(series.points).toHaveLength(25);
+    expect(series.points[0]?.startMs).toBe(T0 - 86_400_000);
+    expect(series.points.at(-1)).toMatchObject({ startMs: T0, total: 1 });
+    const lastHour = await gateway.usage(integration.id, { fromMs: T0, bucket: 'minute' });
+    expect(lastHour.points).toHaveLength(31);
+    expect(lastHour.points.at(-1)).toMatchObject({ startMs: T0 + 30 * 60_000, total: 1 });
+    const untilNoon = await gateway.usage(integration.id, { toMs: Date.UTC(2026, 10, 27, 12), bucket: 'day' });
+    expect(untilNoon.points.map((point) => point.startMs)).toEqual([Date.UTC(2026, 10, 26), Date.UTC(2026, 10, 27)]);
+    await expect(gateway.usage(integration.id, { fromMs: T0 + 3_600_000 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ path: 'fromMs', message: 'Must be before now when `toMs` is not given' }],
+    });
+  });
+
   it('refuses a series that is too long or reversed, and an unknown integration', async () => {
     const { gateway } = setup();
     const { integration } = await gateway.integrations.create({ name: 'x', type: 'WEBHOOK_IN' }, 'a');

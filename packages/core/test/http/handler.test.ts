@@ -43,6 +43,30 @@ function recordingLogger() {
   return { logger, errors };
 }
 
+describe('createHttpHandler: options', () => {
+  const gateway = createGateway({ keyRing: generateKeyRing(), logger: silentLogger });
+
+  it('refuses an unknown option by name, hinting at the one it is another spelling of', () => {
+    expect(() => createHttpHandler(gateway, { limits: { max_body_bytes: 10 } } as never)).toThrow(
+      new TypeError("Invalid createHttpHandler options: Unknown option 'limits.max_body_bytes'; did you mean 'limits.maxBodyBytes'?"),
+    );
+    expect(() => createHttpHandler(gateway, { Prefix: '/gw' } as never)).toThrow("Unknown option 'Prefix'; did you mean 'prefix'?");
+    expect(() => createHttpHandler(gateway, { openapi: { servers: [{ url: '/', desc: 'x' }] } } as never)).toThrow(
+      "Unknown option 'openapi.servers.0.desc'",
+    );
+  });
+
+  it('refuses options of the wrong type, and a missing gateway, naming them', () => {
+    expect(() => createHttpHandler(gateway, { authenticate: 'Bearer x' } as never)).toThrow(new TypeError('Invalid createHttpHandler options: authenticate: Must be a function'));
+    expect(() => createHttpHandler(gateway, { policy: { ADMIN: '*' } } as never)).toThrow(/^Invalid createHttpHandler options: policy\.ADMIN: /);
+    expect(() => createHttpHandler(gateway, { routes: [{ path: '/x' }] } as never)).toThrow('routes.0: Must be a Route (see defineRoute())');
+    expect(() => createHttpHandler(gateway, { logger: console } as never)).not.toThrow();
+    expect(() => createHttpHandler({ authenticate: () => null } as never)).toThrow(
+      new TypeError('Invalid createHttpHandler gateway: (root): Must be a Gateway (see createGateway()), with integrations, receiveWebhook() and logger'),
+    );
+  });
+});
+
 describe('createHttpHandler: prefix', () => {
   it.each([
     ['/api/gateway', '/api/gateway'],

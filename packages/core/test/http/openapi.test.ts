@@ -117,10 +117,11 @@ describe('buildOpenApiDocument on the gateway routes', () => {
     const usage = operationOf(document, '/api/gateway/integrations/{int_id}/usage', 'get');
     expect(usage.parameters?.map(({ name, in: where, required }) => ({ name, in: where, required }))).toEqual([
       { name: 'int_id', in: 'path', required: true },
-      { name: 'from', in: 'query', required: true },
-      { name: 'to', in: 'query', required: true },
+      { name: 'from', in: 'query', required: false },
+      { name: 'to', in: 'query', required: false },
       { name: 'bucket', in: 'query', required: false },
     ]);
+    expect(usage.parameters?.[1]?.schema).toMatchObject({ anyOf: [{ format: 'date' }, { format: 'date-time' }] });
     expect(usage.parameters?.[3]?.schema).toMatchObject({ enum: ['minute', 'hour', 'day'], default: 'hour' });
     const logs = operationOf(document, '/api/gateway/logs', 'get');
     expect(logs.parameters?.find((parameter) => parameter.name === 'limit')).toMatchObject({
