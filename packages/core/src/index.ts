@@ -37,7 +37,7 @@ export * from './schemas/inputs';
 export { parseInput } from './schemas/parse';
 export type { Integration, IntegrationStats } from './registry/integration';
 export type { IntegrationRegistry, CreatedIntegration, RotatedKey, RotatedSecret, IntegrationList, ResealResult } from './registry/integration-registry';
-export type { SecretRotation } from './registry/secret-rotation';
+export { secretRotationSchema, type SecretRotation } from './registry/secret-rotation';
 export type { LogOptions, LogRecord } from './logs/log-writer';
 export type { UsageOptions, UsageOutcome } from './usage/usage-recorder';
 export type { UsagePoint, UsageSeries } from './usage/usage-series';

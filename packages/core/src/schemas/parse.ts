@@ -120,7 +120,7 @@ export function describeIssues(schema: Schema, value: unknown, issues: readonly 
 
 /**
  * Validates `value` with `schema` and returns the parsed result, or throws a `VALIDATION_FAILED`
- * {@link PorticoError} that lists every failing field (see {@link describeIssues}).
+ * {@link PorticoError} that lists every failing field.
  *
  * @example
  * ```ts

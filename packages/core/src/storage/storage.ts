@@ -100,6 +100,7 @@ export interface LeaseQueue<T extends LeasedRecord> {
   claim(claim: LeaseClaim): Promise<T[]>;
   /** Writes a result and releases the lease; false (writing nothing) if `owner` lost it. */
   settle(id: string, owner: string, settlement: LeaseSettlement<T>): Promise<boolean>;
+  /** The record with this id, or null when there is none. */
   get(id: string): Promise<T | null>;
   /** Newest first (by the record's fixed time, then `id`). */
   list(query: { intId?: string; status?: LeasedRecord['status']; cursor?: string; limit: number }): Promise<Page<T>>;
