@@ -2,7 +2,8 @@
 // `npm run bench`: every scenario of Portico against its baseline, one table, `results.json`.
 // HTTP scenarios run each server in its own process and drive it with autocannon from another
 // (load.mjs), on 127.0.0.1 only; sides alternate round by round and the medians are compared.
-// `--quick` is a smoke run of about a minute: the numbers it prints mean little.
+// `--quick` is a smoke run of about a minute: the numbers it prints mean little. `--only <text>`
+// runs the scenarios whose name holds the text.
 import { generateWebhookSecret } from '@portico/core';
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, platform, totalmem } from 'node:os';
@@ -12,6 +13,9 @@ import { configFile, killAll, runJson, startServer } from './lib/processes.mjs';
 import { median } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
+/** `--only <text>`: run just the scenarios whose name holds it, e.g. `--only ingest`. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? undefined : process.argv[onlyAt + 1];
 const settings = quick
   ? {
       http: { warmupSeconds: 1, roundSeconds: 1, rounds: 3, connections: 32 },
@@ -127,6 +131,7 @@ function httpRow(scenario, portico, baseline, target, targetText) {
 
 /** Runs one scenario; a failure is recorded as a row and the bench goes on. @param {string} name @param {() => Promise<void>} body */
 async function scenario(name, body) {
+  if (only !== undefined && !name.includes(only)) return;
   try {
     await body();
   } catch (error) {

@@ -96,10 +96,16 @@ export function memoryLeaseQueue<T extends LeasedRecord>(timeOf: (record: T) => 
     /** Removes the oldest records until `max` are left, settled ones before pending ones; returns how many pending went. */
     cap(max: number): number {
       let droppedPending = 0;
-      for (let i = 0; i < ordered.length && ordered.length > max; ) {
+      // The scan for settled records stops once none is left: with every record pending (no
+      // handler registered) it would otherwise walk them all on every insertion past the cap.
+      let settled = ordered.length - pending.size;
+      for (let i = 0; i < ordered.length && ordered.length > max && settled > 0; ) {
         const record = ordered[i] as T;
         if (record.status === 'pending') i++;
-        else remove(record, i);
+        else {
+          remove(record, i);
+          settled--;
+        }
       }
       while (ordered.length > max) {
         remove(ordered[0] as T, 0);
