@@ -93,13 +93,18 @@ export function memoryLeaseQueue<T extends LeasedRecord>(timeOf: (record: T) => 
       return { removed, pending: wasPending };
     },
 
-    /** Removes the oldest records until `max` are left, settled ones before pending ones; returns how many pending went. */
+    /**
+     * Past `max` records, removes the oldest down to nine tenths of it (so a full queue sheds
+     * once per many insertions, not on each), settled ones before pending ones; returns how many
+     * pending went.
+     */
     cap(max: number): number {
-      let droppedPending = 0;
+      if (ordered.length <= max) return 0;
+      const target = max - Math.floor(max / 10);
       // The scan for settled records stops once none is left: with every record pending (no
-      // handler registered) it would otherwise walk them all on every insertion past the cap.
+      // handler registered) it would otherwise walk them all.
       let settled = ordered.length - pending.size;
-      for (let i = 0; i < ordered.length && ordered.length > max && settled > 0; ) {
+      for (let i = 0; i < ordered.length && ordered.length > target && settled > 0; ) {
         const record = ordered[i] as T;
         if (record.status === 'pending') i++;
         else {
@@ -107,11 +112,12 @@ export function memoryLeaseQueue<T extends LeasedRecord>(timeOf: (record: T) => 
           settled--;
         }
       }
-      while (ordered.length > max) {
-        remove(ordered[0] as T, 0);
-        droppedPending++;
+      const oldest = ordered.splice(0, Math.max(0, ordered.length - target));
+      for (const record of oldest) {
+        byId.delete(record.id);
+        pending.delete(record);
       }
-      return droppedPending;
+      return oldest.length;
     },
 
     list(query: { intId?: string; status?: string; cursor?: string; limit: number }): Page<T> {

@@ -38,12 +38,13 @@ describe('the memory inbox cap', () => {
     expect(kept).not.toContain(delivered);
   });
 
-  it('keeps accepting at the cap when every event is pending, holding the newest', async () => {
+  it('keeps accepting at the cap when every event is pending, holding the newest (shedding to nine tenths)', async () => {
     const storage = memoryStorage({ maxInboxEvents: 100 });
     const ids = [];
     for (let i = 0; i < 1_000; i++) ids.push(await accept(storage, { receivedAt: T0 + i }));
     const page = await storage.inbox.list({ limit: 500 });
-    expect(page.total).toBe(100);
+    expect(page.total).toBeGreaterThanOrEqual(90);
+    expect(page.total).toBeLessThanOrEqual(100);
     expect(page.items[0]?.id).toBe(ids.at(-1));
   });
 });
