@@ -42,16 +42,6 @@ const egressShape = {
   tls: z.strictObject({ ca: z.union([pem, z.array(pem).readonly()]).optional() }).optional(),
 } satisfies Record<keyof EgressOptions, z.ZodType>;
 
-const deliveryShape = {
-  retryScheduleMs: schedule,
-  timeoutMs: number,
-  pollIntervalMs: number,
-  leaseMs: number,
-  concurrency: number,
-  failingAfter: number,
-  retentionMs: number,
-} satisfies Record<keyof DeliveryOptions, z.ZodType>;
-
 const handoffShape = {
   retryScheduleMs: schedule,
   timeoutMs: number,
@@ -60,6 +50,9 @@ const handoffShape = {
   concurrency: number,
   retentionMs: number,
 } satisfies Record<keyof HandoffOptions, z.ZodType>;
+
+// The outbox takes what the inbox does, plus when to flag an integration failing.
+const deliveryShape = { ...handoffShape, failingAfter: number } satisfies Record<keyof DeliveryOptions, z.ZodType>;
 
 // Its contents (key ids, 32-byte keys, a current id among them) are `assertKeyRing`'s to check.
 const keyRingOption = z.strictObject(
