@@ -3,7 +3,7 @@ import type { DeliveryOptions } from './delivery/delivery-options';
 import type { EgressOptions } from './delivery/outbound';
 import type { EgressLookup } from './egress/guarded-connector';
 import type { EgressPolicy } from './egress/egress-policy';
-import type { GatewayOptions } from './gateway';
+import type { GatewayOptions, StopOptions } from './gateway';
 import type { IdGenerator } from './ids';
 import type { HandoffOptions } from './inbound/handoff-options';
 import type { LogOptions } from './logs/log-writer';
@@ -98,3 +98,13 @@ export const gatewayOptionsSchema = z.strictObject({
   handoff: z.strictObject(handoffShape).optional(),
   source: z.string().optional(),
 } satisfies Record<keyof GatewayOptions, z.ZodType>);
+
+/**
+ * The options of `gateway.stop()`, checked as those of `createGateway` are.
+ *
+ * @example
+ * ```ts
+ * checkOptions(stopOptionsSchema, { timeoutMs: 5_000 }, 'stop options');
+ * ```
+ */
+export const stopOptionsSchema = z.strictObject({ timeoutMs: number } satisfies Record<keyof StopOptions, z.ZodType>);

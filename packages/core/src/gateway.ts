@@ -8,7 +8,7 @@ import type { EndpointTestResult } from './delivery/endpoint-test';
 import type { NotificationInput } from './delivery/notification';
 import { createOutbound, type EgressOptions } from './delivery/outbound';
 import type { SendResult } from './delivery/send-notification';
-import { gatewayOptionsSchema } from './gateway-options';
+import { gatewayOptionsSchema, stopOptionsSchema } from './gateway-options';
 import { randomIds, type IdGenerator } from './ids';
 import { createEvents, type Events } from './inbound/events';
 import { createHandoff, type WebhookHandler } from './inbound/handoff';
@@ -271,6 +271,7 @@ export function createGateway(options: GatewayOptions = {}): Gateway {
       }, IDLE_RETENTION_CHECK_MS).unref();
     },
     async stop(stopOptions = {}) {
+      checkOptions(stopOptionsSchema, stopOptions, 'stop options');
       clearInterval(retentionTimer);
       retentionTimer = undefined;
       const timeoutMs = stopOptions.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;

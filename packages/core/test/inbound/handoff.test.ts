@@ -159,6 +159,11 @@ describe('hand-off to the host', () => {
     expect((await gateway.events.list({ status: 'delivered' })).total).toBe(5);
   });
 
+  it('refuses an unknown stop option by its name', async () => {
+    const { gateway } = await setup();
+    await expect(gateway.stop({ timeout: 5 } as never)).rejects.toThrow(/timeout/);
+  });
+
   it('stops within its bound while a handler hangs', async () => {
     const { gateway, send } = await setup();
     gateway.onWebhook(() => new Promise(() => {}));
